@@ -1,0 +1,34 @@
+# persona_add_segmenter(<name> SOURCES <files...> [LINK_LIBRARIES <libs...>])
+#
+# Builds libsegmenter_<name>.so the way the host expects a plugin: C++17, hidden visibility
+# so only the entry symbol (persona_segmenter_plugin) is exported, every symbol resolved at
+# link time (-z defs: a missing symbol fails the build, not the server at first call), and
+# the file name the catalog refers to.
+function(persona_add_segmenter name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LINK_LIBRARIES" ${ARGN})
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "persona_add_segmenter(${name}): SOURCES is required")
+  endif()
+  set(target segmenter_${name})
+  add_library(${target} MODULE ${ARG_SOURCES})
+  if(TARGET PersonaSegmenterSDK::sdk)
+    target_link_libraries(${target} PRIVATE PersonaSegmenterSDK::sdk)
+  else()
+    target_link_libraries(${target} PRIVATE persona_segmenter_sdk)
+  endif()
+  if(ARG_LINK_LIBRARIES)
+    target_link_libraries(${target} PRIVATE ${ARG_LINK_LIBRARIES})
+  endif()
+  set_target_properties(${target} PROPERTIES
+    PREFIX "lib"
+    OUTPUT_NAME "segmenter_${name}"
+    CXX_STANDARD 17
+    CXX_STANDARD_REQUIRED ON
+    CXX_VISIBILITY_PRESET hidden
+    C_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  if(DEFINED PERSONA_PLUGIN_OUTPUT_DIR)
+    set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${PERSONA_PLUGIN_OUTPUT_DIR})
+  endif()
+  target_link_options(${target} PRIVATE "LINKER:-z,defs" "LINKER:--exclude-libs,ALL")
+endfunction()

@@ -1,0 +1,295 @@
+/*
+ * persona-server segmenter plugin ABI.
+ *
+ * A segmenter is a shared library that grades customers against persona criteria for one
+ * lens (demographic, RFM, psychographic, firmographic, ...). This header is the whole
+ * contract between persona-server (the host) and a plugin. It is plain C: no STL, no
+ * exceptions, no protobuf, no Boost crosses it.
+ *
+ * VERSIONING
+ *   PERSONA_SEGMENTER_ABI_MAJOR changes when anything here changes incompatibly (a field
+ *   removed, reordered or retyped, a function's meaning changed). PERSONA_SEGMENTER_ABI_MINOR
+ *   changes when something is appended: a field at the end of a struct that carries
+ *   `struct_size`, a new optional function pointer at the end of PersonaSegmenterPlugin, a new
+ *   enum value. The host loads a plugin when the majors are equal and host minor >= plugin
+ *   minor. Readers of a struct check `struct_size` before touching a field appended after
+ *   the first release, so an older peer's smaller struct is read safely.
+ *
+ * LIFECYCLE (one catalog load; a hot reload repeats it for the new catalog)
+ *   1. dlopen, then persona_segmenter_plugin() returns the static plugin description.
+ *   2. create(config) once per catalog load -> an instance.
+ *   3. compile(instance, params) once per persona criterion that uses this segmenter -> an
+ *      opaque compiled criterion owned by the plugin.
+ *   4. score(instance, customer, criteria[]) on the hot path: ONE call per customer, grading
+ *      every compiled criterion of every persona at once into a host-provided array.
+ *   5. release_criterion for every compiled criterion, then destroy(instance), when the last
+ *      request using that catalog snapshot has finished.
+ *   The library is unloaded only after every instance it created was destroyed.
+ *
+ * THREADING
+ *   create/compile/release_criterion/destroy are called from one loader thread at a time per
+ *   instance. score is called concurrently from many threads with the same instance and the
+ *   same compiled criteria: treat both as read-only there. score must not allocate, lock,
+ *   block or throw; scratch memory belongs on the stack.
+ *
+ * ERRORS
+ *   Functions that can fail return a PersonaStatus and write a human-readable reason into a
+ *   host-provided PersonaErrorBuffer (always NUL-terminated, truncated if longer). Messages
+ *   should name the parameter path, e.g. "params.age.min: must be a number".
+ */
+#ifndef PERSONA_SEGMENTER_ABI_H_
+#define PERSONA_SEGMENTER_ABI_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PERSONA_SEGMENTER_ABI_MAJOR 1
+#define PERSONA_SEGMENTER_ABI_MINOR 0
+
+/* The one symbol a plugin exports. */
+#define PERSONA_SEGMENTER_ENTRY_SYMBOL "persona_segmenter_plugin"
+
+#if defined(_WIN32)
+#define PERSONA_SEGMENTER_EXPORT __declspec(dllexport)
+#else
+#define PERSONA_SEGMENTER_EXPORT __attribute__((visibility("default")))
+#endif
+
+typedef enum PersonaStatus {
+  PERSONA_OK = 0,
+  /* The config, params or customer data broke a rule; the message says which. */
+  PERSONA_INVALID_ARGUMENT = 1,
+  /* Anything else; the message says what. */
+  PERSONA_INTERNAL = 2,
+} PersonaStatus;
+
+/* A borrowed UTF-8 string: not NUL-terminated, valid for the duration of the call that
+ * passed it unless stated otherwise. size == 0 means empty (for optional text: absent). */
+typedef struct PersonaString {
+  const char* data;
+  size_t size;
+} PersonaString;
+
+typedef struct PersonaErrorBuffer {
+  char* message;   /* host-owned; the plugin writes a NUL-terminated reason */
+  size_t capacity; /* bytes available in message, including the NUL */
+} PersonaErrorBuffer;
+
+/* ---------------------------------------------------------------------------------------
+ * Configuration values: the catalog's `config` and `params` objects as a read-only tree.
+ * The host owns every node; a tree is valid only during the create/compile call that
+ * received it. Copy what you keep.
+ * ------------------------------------------------------------------------------------- */
+typedef enum PersonaValueKind {
+  PERSONA_VALUE_NULL = 0,
+  PERSONA_VALUE_BOOL = 1,
+  PERSONA_VALUE_NUMBER = 2,
+  PERSONA_VALUE_STRING = 3,
+  PERSONA_VALUE_LIST = 4,
+  PERSONA_VALUE_OBJECT = 5,
+} PersonaValueKind;
+
+struct PersonaMember;
+
+typedef struct PersonaValue {
+  PersonaValueKind kind;
+  int32_t boolean;     /* PERSONA_VALUE_BOOL */
+  double number;       /* PERSONA_VALUE_NUMBER; always finite */
+  PersonaString string; /* PERSONA_VALUE_STRING */
+  const struct PersonaValue* items; /* PERSONA_VALUE_LIST */
+  size_t item_count;
+  const struct PersonaMember* members; /* PERSONA_VALUE_OBJECT, in catalog order */
+  size_t member_count;
+} PersonaValue;
+
+typedef struct PersonaMember {
+  PersonaString key;
+  PersonaValue value;
+} PersonaMember;
+
+/* ---------------------------------------------------------------------------------------
+ * The customer, as the host hands it to score(). Everything is borrowed for the duration of
+ * the score call. Absent data is explicit: a PersonaOptionalNumber with present == 0, an
+ * empty string, a zero count. Absent is never zero.
+ *
+ * The host validated the request before the call: numbers are finite, ages 0..130, money
+ * >= 0, Big Five traits and interest strengths in [0,1], orders not after as_of, order ids
+ * unique. Enumerations arrive as lowercase names ("female", "urban", "bachelor",
+ * "married"); education names are ordered primary < secondary < vocational < bachelor <
+ * master < doctorate.
+ *
+ * Tags (interest tags and every PersonaStringList) arrive normalised: trimmed of ASCII
+ * whitespace, ASCII-lowercased, sorted by bytes and unique, so a plugin that normalises its
+ * own params the same way at compile time can match by merge or binary search. Free-text
+ * demographic strings (country, region, city, occupation) arrive trimmed but in the
+ * caller's case: compare them case-insensitively.
+ * ------------------------------------------------------------------------------------- */
+typedef struct PersonaOptionalNumber {
+  double value;
+  int32_t present; /* 0 = the customer did not say */
+} PersonaOptionalNumber;
+
+typedef struct PersonaOrder {
+  PersonaString order_id;
+  int64_t time_unix_seconds;
+  double amount;
+} PersonaOrder;
+
+typedef struct PersonaTagStrength {
+  PersonaString tag; /* normalised, see above */
+  double strength;   /* 0..1 */
+} PersonaTagStrength;
+
+typedef struct PersonaKeyValue {
+  PersonaString key;
+  PersonaString value;
+} PersonaKeyValue;
+
+typedef struct PersonaStringList {
+  const PersonaString* items;
+  size_t count;
+} PersonaStringList;
+
+typedef struct PersonaCustomer {
+  size_t struct_size; /* sizeof(PersonaCustomer) as the host compiled it */
+  PersonaString customer_id;
+
+  /* demographic lens */
+  PersonaOptionalNumber age;
+  PersonaString gender; /* female | male | non_binary | other */
+  PersonaString country;
+  PersonaString region;
+  PersonaString city;
+  PersonaString urbanicity; /* urban | suburban | rural */
+  PersonaString education;  /* primary .. doctorate, see above */
+  PersonaOptionalNumber annual_income;
+  PersonaString occupation;
+  PersonaString marital_status; /* single | married | domestic_partnership | divorced |
+                                   widowed */
+  PersonaOptionalNumber household_size;
+
+  /* behavioural lens */
+  const PersonaOrder* orders; /* sorted by time ascending */
+  size_t order_count;
+  PersonaOptionalNumber rfm_days_since_last_order; /* precomputed summary, if sent */
+  PersonaOptionalNumber rfm_order_count;
+  PersonaOptionalNumber rfm_total_spend;
+  PersonaStringList preferred_brands;
+  PersonaStringList channels;
+
+  /* psychographic lens */
+  const PersonaTagStrength* interests; /* sorted by tag bytes, unique */
+  size_t interest_count;
+  PersonaStringList values;
+  PersonaStringList lifestyle;
+  PersonaOptionalNumber openness;
+  PersonaOptionalNumber conscientiousness;
+  PersonaOptionalNumber extraversion;
+  PersonaOptionalNumber agreeableness;
+  PersonaOptionalNumber neuroticism;
+  PersonaStringList preferred_channels;
+
+  /* free-form fields for other lenses, sorted by key bytes */
+  const PersonaKeyValue* attributes;
+  size_t attribute_count;
+} PersonaCustomer;
+
+/* ---------------------------------------------------------------------------------------
+ * Scoring output.
+ * ------------------------------------------------------------------------------------- */
+
+/* One per compiled criterion, written by score() into the host's array. */
+typedef struct PersonaCriterionScore {
+  /* Affinity over the part of the criterion the customer had data for, in [0,1]. */
+  double affinity;
+  /* Share (by the criterion's own field weights) of that part, in [0,1]. 1 = all data
+   * present; 0 = nothing to grade (affinity is then ignored). The host blends
+   * coverage * affinity + (1 - coverage) * missing_affinity, so every plugin treats
+   * missing data the same way (DESIGN §6). */
+  double coverage;
+} PersonaCriterionScore;
+
+/* Host callbacks for what a score call concludes beyond numbers. Strings are copied by the
+ * host before the callback returns. */
+typedef struct PersonaScoreSink {
+  size_t struct_size;
+  void* host_context; /* pass back unchanged */
+  /* Nonzero when the caller asked for explanations; otherwise do not call add_detail (and do
+   * not build the strings for it: the hot path must not format text nobody reads). */
+  int32_t explain;
+  /* A per-customer conclusion, e.g. key "" value "champions" (shown as "rfm: champions") or
+   * key "rfm_cell" value "545" (shown as "rfm.rfm_cell: 545"). Call at most once per key. */
+  void (*add_label)(void* host_context, PersonaString key, PersonaString value);
+  /* A per-field explanation for criteria[criterion_index]. */
+  void (*add_detail)(void* host_context, size_t criterion_index, PersonaString field,
+                     double affinity, int32_t missing, PersonaString reason);
+} PersonaScoreSink;
+
+typedef struct PersonaScoreRequest {
+  size_t struct_size;
+  /* Reference time for recency, seconds since the Unix epoch (request's as_of, or now). */
+  int64_t as_of_unix_seconds;
+  const PersonaScoreSink* sink; /* never NULL */
+} PersonaScoreRequest;
+
+/* ---------------------------------------------------------------------------------------
+ * The plugin.
+ * ------------------------------------------------------------------------------------- */
+
+/* Opaque plugin-owned state. */
+typedef struct PersonaSegmenterInstance PersonaSegmenterInstance;
+typedef struct PersonaCompiledCriterion PersonaCompiledCriterion;
+
+typedef struct PersonaSegmenterPlugin {
+  /* --- frozen prefix: identical in every ABI major; the host reads it first --- */
+  size_t struct_size;
+  uint32_t abi_major; /* PERSONA_SEGMENTER_ABI_MAJOR the plugin was built with */
+  uint32_t abi_minor; /* PERSONA_SEGMENTER_ABI_MINOR the plugin was built with */
+
+  /* --- ABI 1.0 --- */
+  PersonaString name;        /* default segmenter name, e.g. "demographic"; static */
+  PersonaString version;     /* the plugin's own release, e.g. "1.2.0"; static */
+  PersonaString description; /* one line for ListSegmenters; static */
+
+  /* Builds an instance from the segmenter's catalog `config` (an object; empty when the
+   * catalog gives none). On failure returns non-OK, writes the reason, sets *out to NULL. */
+  PersonaStatus (*create)(const PersonaValue* config, PersonaSegmenterInstance** out,
+                          PersonaErrorBuffer* error);
+
+  /* Destroys an instance after all its compiled criteria were released. */
+  void (*destroy)(PersonaSegmenterInstance* instance);
+
+  /* Validates one criterion's `params` (an object) and turns it into the plugin's compiled
+   * form. Called once per persona criterion at catalog load, never on the hot path. */
+  PersonaStatus (*compile)(PersonaSegmenterInstance* instance, const PersonaValue* params,
+                           PersonaCompiledCriterion** out, PersonaErrorBuffer* error);
+
+  /* Frees a compiled criterion. */
+  void (*release_criterion)(PersonaSegmenterInstance* instance,
+                            PersonaCompiledCriterion* criterion);
+
+  /* The hot path. Grades `customer` against criteria[0..count) and writes scores[i] for
+   * each. Labels go to request->sink on every call, even with count == 0; details only
+   * when request->sink->explain. Thread-safe, allocation-free, lock-free, never throws.
+   * A non-OK status (with a reason in `error`) makes the host treat every criterion of this
+   * call as missing data, and the failure is counted; it is not the caller's error. */
+  PersonaStatus (*score)(const PersonaSegmenterInstance* instance,
+                         const PersonaCustomer* customer,
+                         const PersonaCompiledCriterion* const* criteria, size_t count,
+                         const PersonaScoreRequest* request, PersonaCriterionScore* scores,
+                         PersonaErrorBuffer* error);
+} PersonaSegmenterPlugin;
+
+/* The entry point. Returns a pointer to a static description that lives as long as the
+ * library is loaded. Called by the host once after loading, from one thread. */
+typedef const PersonaSegmenterPlugin* (*PersonaSegmenterEntryFn)(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* PERSONA_SEGMENTER_ABI_H_ */
