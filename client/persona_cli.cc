@@ -1,0 +1,155 @@
+// persona-cli: the command line for persona-server.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "client/persona_client.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50051", "persona-server address.");
+ABSL_FLAG(std::string, customer, "", "score: a persona.v1.Customer as a JSON file.");
+ABSL_FLAG(bool, explain, false, "score: include the per-criterion breakdown.");
+ABSL_FLAG(uint32_t, top_k, 0, "score: return at most this many matches (0 = all).");
+ABSL_FLAG(std::string, persona_ids, "", "score: comma-separated persona ids to restrict to.");
+ABSL_FLAG(std::string, as_of, "",
+          "score: reference time for recency, RFC 3339 (e.g. 2026-11-22T00:00:00Z).");
+ABSL_FLAG(std::string, catalog, "", "validate: a catalog JSON file to check on the server.");
+ABSL_FLAG(double, timeout_seconds, 10, "Deadline for each call.");
+
+namespace persona {
+namespace {
+
+constexpr char kUsage[] =
+    "persona-cli <command> [--target=HOST:PORT] [flags]\n"
+    "\n"
+    "commands:\n"
+    "  score       --customer=FILE.json [--explain] [--top_k=N] [--persona_ids=a,b]\n"
+    "              [--as_of=RFC3339]   which personas does this customer match, and why\n"
+    "  personas    list the personas of the live catalog\n"
+    "  segmenters  list the segmenters (plugins) of the live catalog\n"
+    "  validate    --catalog=FILE.json   check a catalog on the server without applying it\n"
+    "  reload      reload the server's catalog from its --catalog path\n"
+    "  status      show the live catalog version, plugins and last reload problems\n";
+
+void SetDeadline(grpc::ClientContext* context) {
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(static_cast<int64_t>(
+                            absl::GetFlag(FLAGS_timeout_seconds) * 1000)));
+}
+
+int Fail(const grpc::Status& status) {
+  std::fprintf(stderr, "error: %s\n", DescribeStatus(status).c_str());
+  return 1;
+}
+
+int Print(const google::protobuf::Message& message) {
+  std::cout << ToJson(message);
+  return 0;
+}
+
+int Score(persona::v1::PersonaScoring::Stub& stub) {
+  const std::string file = absl::GetFlag(FLAGS_customer);
+  if (file.empty()) {
+    std::fprintf(stderr, "error: score needs --customer=FILE.json\n");
+    return 2;
+  }
+  persona::v1::ScoreCustomerRequest request;
+  if (absl::Status status = ReadJsonFile(file, request.mutable_customer()); !status.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
+    return 2;
+  }
+  request.set_explain(absl::GetFlag(FLAGS_explain));
+  request.set_top_k(absl::GetFlag(FLAGS_top_k));
+  for (absl::string_view id :
+       absl::StrSplit(absl::GetFlag(FLAGS_persona_ids), ',', absl::SkipWhitespace())) {
+    request.add_persona_ids(std::string(id));
+  }
+  if (const std::string as_of = absl::GetFlag(FLAGS_as_of); !as_of.empty()) {
+    absl::Time t;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, as_of, &t, &error)) {
+      std::fprintf(stderr, "error: --as_of: %s\n", error.c_str());
+      return 2;
+    }
+    request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(t));
+  }
+  persona::v1::ScoreCustomerResponse response;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  grpc::Status status = stub.ScoreCustomer(&context, request, &response);
+  return status.ok() ? Print(response) : Fail(status);
+}
+
+int Run(const std::string& command) {
+  auto channel = MakeChannel(absl::GetFlag(FLAGS_target));
+  auto scoring = persona::v1::PersonaScoring::NewStub(channel);
+  auto admin = persona::v1::CatalogAdmin::NewStub(channel);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  if (command == "score") return Score(*scoring);
+  if (command == "personas") {
+    persona::v1::ListPersonasResponse response;
+    grpc::Status status = scoring->ListPersonas(&context, {}, &response);
+    return status.ok() ? Print(response) : Fail(status);
+  }
+  if (command == "segmenters") {
+    persona::v1::ListSegmentersResponse response;
+    grpc::Status status = scoring->ListSegmenters(&context, {}, &response);
+    return status.ok() ? Print(response) : Fail(status);
+  }
+  if (command == "validate") {
+    const std::string file = absl::GetFlag(FLAGS_catalog);
+    if (file.empty()) {
+      std::fprintf(stderr, "error: validate needs --catalog=FILE.json\n");
+      return 2;
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "error: %s: cannot open\n", file.c_str());
+      return 2;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    persona::v1::ValidateCatalogRequest request;
+    request.set_catalog_json(text.str());
+    persona::v1::ValidateCatalogResponse response;
+    grpc::Status status = admin->ValidateCatalog(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    Print(response);
+    return response.valid() ? 0 : 1;
+  }
+  if (command == "reload") {
+    persona::v1::ReloadCatalogResponse response;
+    grpc::Status status = admin->ReloadCatalog(&context, {}, &response);
+    if (!status.ok()) return Fail(status);
+    Print(response);
+    return response.applied() ? 0 : 1;
+  }
+  if (command == "status") {
+    persona::v1::GetCatalogStatusResponse response;
+    grpc::Status status = admin->GetCatalogStatus(&context, {}, &response);
+    return status.ok() ? Print(response) : Fail(status);
+  }
+  std::fprintf(stderr, "error: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+  return 2;
+}
+
+}  // namespace
+}  // namespace persona
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(persona::kUsage);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() != 2) {
+    std::fprintf(stderr, "%s", persona::kUsage);
+    return 2;
+  }
+  return persona::Run(positional[1]);
+}

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "persona/v1/persona_service.grpc.pb.h"
+
+namespace persona {
+
+// A plaintext channel to persona-server at `target` ("127.0.0.1:50051", "ipv4:…").
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
+
+// Reads a JSON file into `message` with protobuf's JSON parser (unknown fields are errors).
+absl::Status ReadJsonFile(const std::string& path, google::protobuf::Message* message);
+
+// Pretty JSON with the .proto's snake_case field names, like the catalog files use.
+std::string ToJson(const google::protobuf::Message& message);
+
+// "INVALID_ARGUMENT: customer.demographics.age: …" plus one line per google.rpc.BadRequest
+// field violation carried in the status details.
+std::string DescribeStatus(const grpc::Status& status);
+
+}  // namespace persona

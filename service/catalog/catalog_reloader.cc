@@ -1,0 +1,98 @@
+#include "service/catalog/catalog_reloader.h"
+
+#include <utility>
+
+#include "absl/time/clock.h"
+
+namespace persona {
+
+CatalogReloader::CatalogReloader(ServingCatalog* serving, std::string catalog_path,
+                                 CatalogLoaderOptions options)
+    : serving_(serving), catalog_path_(std::move(catalog_path)), options_(std::move(options)) {
+  status_.last_attempt = absl::InfinitePast();
+  worker_ = std::thread([this] { Run(); });
+}
+
+CatalogReloader::~CatalogReloader() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  worker_.join();
+}
+
+void CatalogReloader::set_listener(Listener listener) {
+  std::lock_guard<std::mutex> lock(reload_mutex_);
+  listener_ = std::move(listener);
+}
+
+void CatalogReloader::Post(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    queue_.push_back(std::move(task));
+  }
+  queue_cv_.notify_one();
+}
+
+void CatalogReloader::Run() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock<std::mutex> lock(queue_mutex_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      // Pending work still runs on shutdown so every waiting RPC gets its answer.
+      if (queue_.empty()) return;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    task();
+  }
+}
+
+void CatalogReloader::PostReload(std::function<void(const ReloadOutcome&)> done) {
+  Post([this, done = std::move(done)] {
+    ReloadOutcome outcome = ReloadNow();
+    if (done) done(outcome);
+  });
+}
+
+void CatalogReloader::PostValidate(CatalogSource source,
+                                   std::function<void(const CatalogLoadResult&)> done) {
+  Post([this, source = std::move(source), done = std::move(done)] {
+    CatalogLoadResult result = BuildCatalogSnapshot(source, options_);
+    done(result);
+    // The throw-away snapshot (and any plugin it alone loaded) is released here, on the
+    // loader thread, not on a request thread.
+  });
+}
+
+ReloadOutcome CatalogReloader::ReloadNow() {
+  std::lock_guard<std::mutex> lock(reload_mutex_);
+  CatalogLoadResult result = LoadCatalog(catalog_path_, options_);
+  ReloadOutcome outcome;
+  if (result.ok()) {
+    outcome.applied = true;
+    outcome.version = result.snapshot->version;
+    // The old snapshot is freed when its last request finishes, wherever that is.
+    serving_->Publish(std::move(result.snapshot));
+  } else {
+    outcome.problems = std::move(result.problems);
+    if (auto current = serving_->Current()) outcome.version = current->version;
+  }
+  {
+    absl::MutexLock status_lock(&status_mutex_);
+    status_.last_attempt = absl::Now();
+    status_.last_problems = outcome.problems;
+    ++(outcome.applied ? status_.reloads_ok : status_.reloads_rejected);
+  }
+  if (listener_) listener_(outcome);
+  return outcome;
+}
+
+ReloadStatus CatalogReloader::status() const {
+  absl::MutexLock lock(&status_mutex_);
+  return status_;
+}
+
+}  // namespace persona

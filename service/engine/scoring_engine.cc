@@ -1,0 +1,213 @@
+#include "service/engine/scoring_engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace persona {
+namespace {
+
+// Per-thread scratch reused across requests: the hot path must not allocate per call once
+// a thread is warm (gRPC's callback threads are long-lived).
+struct Scratch {
+  std::vector<PersonaCriterionScore> scores;  // indexed by slot offset + position
+  // Filtered scoring: gathered criteria and where each one's score goes.
+  std::vector<const PersonaCompiledCriterion*> gathered_criteria;
+  std::vector<uint32_t> gathered_positions;
+  std::vector<PersonaCriterionScore> gathered_scores;
+  std::vector<std::vector<uint32_t>> positions_by_slot;
+  // Explanations, only with explain: (global position, detail).
+  std::vector<std::pair<uint32_t, ScoredDetail>> details;
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+// What the plugin callbacks need to route labels and details.
+struct SinkContext {
+  const SegmenterSlot* slot;
+  uint32_t slot_offset;
+  // When scoring a gathered subset: maps a call's criterion index to the slot position.
+  const uint32_t* positions;
+  ScoreResult* result;
+  std::vector<std::pair<uint32_t, ScoredDetail>>* details;
+};
+
+std::string_view ToView(PersonaString s) {
+  return s.size == 0 ? std::string_view() : std::string_view(s.data, s.size);
+}
+
+void AddLabel(void* host_context, PersonaString key, PersonaString value) {
+  auto* context = static_cast<SinkContext*>(host_context);
+  ScoredLabel label;
+  label.key = context->slot->info.name;
+  if (key.size > 0) {
+    label.key.push_back('.');
+    label.key.append(key.data, key.size);
+  }
+  label.value = std::string(ToView(value));
+  context->result->labels.push_back(std::move(label));
+}
+
+void AddDetail(void* host_context, size_t criterion_index, PersonaString field,
+               double affinity, int32_t missing, PersonaString reason) {
+  auto* context = static_cast<SinkContext*>(host_context);
+  const uint32_t position = context->positions != nullptr
+                                ? context->positions[criterion_index]
+                                : static_cast<uint32_t>(criterion_index);
+  if (position >= context->slot->criteria.size()) return;  // plugin bug: ignore
+  ScoredDetail detail;
+  detail.field = std::string(ToView(field));
+  detail.affinity = std::isfinite(affinity) ? std::clamp(affinity, 0.0, 1.0) : 0.0;
+  detail.missing = missing != 0;
+  detail.reason = std::string(ToView(reason));
+  context->details->emplace_back(context->slot_offset + position, std::move(detail));
+}
+
+// Makes a plugin's answer safe to add up: non-finite values become "no data", the rest is
+// clamped to [0, 1]. Returns false when the answer broke the contract.
+bool Sanitize(PersonaCriterionScore* score) {
+  if (!std::isfinite(score->affinity) || !std::isfinite(score->coverage)) {
+    *score = PersonaCriterionScore{0.0, 0.0};
+    return false;
+  }
+  bool ok = true;
+  if (score->affinity < 0.0 || score->affinity > 1.0) {
+    score->affinity = std::clamp(score->affinity, 0.0, 1.0);
+    ok = false;
+  }
+  if (score->coverage < 0.0 || score->coverage > 1.0) {
+    score->coverage = std::clamp(score->coverage, 0.0, 1.0);
+    ok = false;
+  }
+  return ok;
+}
+
+// Runs one segmenter over `count` criteria; on failure marks them all as missing data.
+void ScoreSlot(const SegmenterSlot& slot, const PersonaCustomer& customer,
+               const PersonaCompiledCriterion* const* criteria, size_t count,
+               const PersonaScoreRequest& request, PersonaCriterionScore* scores,
+               ScoreResult* result) {
+  char message[256];
+  message[0] = '\0';
+  PersonaErrorBuffer error{message, sizeof(message)};
+  if (!slot.instance->Score(customer, criteria, count, request, scores, &error)) {
+    std::fill(scores, scores + count, PersonaCriterionScore{0.0, 0.0});
+    ++result->segmenter_faults;
+    return;
+  }
+  bool faulty = false;
+  for (size_t i = 0; i < count; ++i) faulty |= !Sanitize(&scores[i]);
+  if (faulty) ++result->segmenter_faults;
+}
+
+}  // namespace
+
+void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& customer,
+                   const ScoreOptions& options, ScoreResult* result) {
+  result->Clear();
+  Scratch& scratch = ThreadScratch();
+  scratch.scores.resize(snapshot.criterion_count);
+  scratch.details.clear();
+
+  SinkContext sink_context{nullptr, 0, nullptr, result, &scratch.details};
+  PersonaScoreSink sink{sizeof(PersonaScoreSink), &sink_context, options.explain ? 1 : 0,
+                        &AddLabel, &AddDetail};
+  PersonaScoreRequest request{sizeof(PersonaScoreRequest), options.as_of_unix_seconds, &sink};
+
+  const bool filtered = !options.persona_filter.empty();
+  if (filtered) {
+    // Only the selected personas' criteria go to the plugins.
+    scratch.positions_by_slot.resize(snapshot.segmenters.size());
+    for (auto& positions : scratch.positions_by_slot) positions.clear();
+    for (uint32_t persona : options.persona_filter) {
+      for (const CompiledCriterion& c : snapshot.personas[persona].criteria) {
+        scratch.positions_by_slot[c.segmenter].push_back(c.position);
+      }
+    }
+  }
+
+  for (uint32_t s = 0; s < snapshot.segmenters.size(); ++s) {
+    const SegmenterSlot& slot = snapshot.segmenters[s];
+    const uint32_t offset = snapshot.slot_offsets[s];
+    sink_context.slot = &slot;
+    sink_context.slot_offset = offset;
+    if (!filtered) {
+      sink_context.positions = nullptr;
+      ScoreSlot(slot, customer, slot.criteria.data(), slot.criteria.size(), request,
+                scratch.scores.data() + offset, result);
+      continue;
+    }
+    const std::vector<uint32_t>& positions = scratch.positions_by_slot[s];
+    scratch.gathered_criteria.clear();
+    for (uint32_t position : positions) {
+      scratch.gathered_criteria.push_back(slot.criteria[position]);
+    }
+    scratch.gathered_scores.resize(positions.size());
+    sink_context.positions = positions.data();
+    ScoreSlot(slot, customer, scratch.gathered_criteria.data(), positions.size(), request,
+              scratch.gathered_scores.data(), result);
+    for (size_t i = 0; i < positions.size(); ++i) {
+      scratch.scores[offset + positions[i]] = scratch.gathered_scores[i];
+    }
+  }
+
+  const auto consider = [&](uint32_t persona_index) {
+    const CompiledPersona& persona = snapshot.personas[persona_index];
+    double weighted = 0.0;
+    for (const CompiledCriterion& c : persona.criteria) {
+      const PersonaCriterionScore& s = scratch.scores[snapshot.slot_offsets[c.segmenter] + c.position];
+      const double affinity = s.coverage * s.affinity + (1.0 - s.coverage) * c.missing_affinity;
+      if (c.required && affinity < c.min_affinity) return;
+      weighted += c.weight * affinity;
+    }
+    const double score = persona.total_weight > 0.0 ? weighted / persona.total_weight : 0.0;
+    if (score < persona.min_score) return;
+    PersonaScore match;
+    match.persona = persona_index;
+    match.score = score;
+    result->matches.push_back(std::move(match));
+  };
+  if (filtered) {
+    for (uint32_t persona : options.persona_filter) consider(persona);
+  } else {
+    for (uint32_t p = 0; p < snapshot.personas.size(); ++p) consider(p);
+  }
+
+  // Personas are sorted by id, so the index breaks ties by id: same input, same order.
+  const auto better = [](const PersonaScore& a, const PersonaScore& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.persona < b.persona;
+  };
+  auto& matches = result->matches;
+  if (options.top_k > 0 && options.top_k < matches.size()) {
+    std::partial_sort(matches.begin(), matches.begin() + options.top_k, matches.end(), better);
+    matches.resize(options.top_k);
+  } else {
+    std::sort(matches.begin(), matches.end(), better);
+  }
+
+  if (!options.explain) return;
+  for (PersonaScore& match : matches) {
+    const CompiledPersona& persona = snapshot.personas[match.persona];
+    for (const CompiledCriterion& c : persona.criteria) {
+      const uint32_t global = snapshot.slot_offsets[c.segmenter] + c.position;
+      const PersonaCriterionScore& s = scratch.scores[global];
+      ScoredContribution contribution;
+      contribution.segmenter = c.segmenter;
+      contribution.weight = c.weight;
+      contribution.coverage = s.coverage;
+      contribution.affinity = s.coverage * s.affinity + (1.0 - s.coverage) * c.missing_affinity;
+      contribution.missing = s.coverage < 1.0;
+      contribution.required = c.required;
+      for (const auto& [position, detail] : scratch.details) {
+        if (position == global) contribution.details.push_back(detail);
+      }
+      match.contributions.push_back(std::move(contribution));
+    }
+  }
+}
+
+}  // namespace persona

@@ -1,0 +1,82 @@
+#include "service/grpc/persona_scoring_service.h"
+
+#include "service/grpc/score_handler.h"
+
+namespace persona {
+namespace {
+
+const grpc::Status& NoCatalog() {
+  static const grpc::Status* status = new grpc::Status(
+      grpc::StatusCode::UNAVAILABLE, "no catalog is loaded yet; the server is not serving");
+  return *status;
+}
+
+}  // namespace
+
+void DescribeSegmenters(const CatalogSnapshot& snapshot,
+                        google::protobuf::RepeatedPtrField<persona::v1::SegmenterInfo>* out) {
+  for (const SegmenterSlot& slot : snapshot.segmenters) {
+    persona::v1::SegmenterInfo* info = out->Add();
+    info->set_name(slot.info.name);
+    info->set_plugin(slot.info.plugin_file);
+    info->set_plugin_version(slot.info.plugin_version);
+    info->set_description(slot.info.description);
+    info->set_abi_version(slot.info.abi_version);
+    info->set_sha256(slot.info.sha256);
+    info->set_criteria(static_cast<uint32_t>(slot.criteria.size()));
+  }
+}
+
+grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
+    grpc::CallbackServerContext* context, const persona::v1::ScoreCustomerRequest* request,
+    persona::v1::ScoreCustomerResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
+  if (!snapshot) {
+    reactor->Finish(NoCatalog());
+    return reactor;
+  }
+  reactor->Finish(ScoreOneCustomer(*snapshot, *request, limits_, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PersonaScoringService::ListPersonas(
+    grpc::CallbackServerContext* context, const persona::v1::ListPersonasRequest*,
+    persona::v1::ListPersonasResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
+  if (!snapshot) {
+    reactor->Finish(NoCatalog());
+    return reactor;
+  }
+  response->set_catalog_version(snapshot->version);
+  for (const CompiledPersona& persona : snapshot->personas) {
+    persona::v1::PersonaSummary* summary = response->add_personas();
+    summary->set_id(persona.id);
+    summary->set_display_name(persona.display_name);
+    summary->set_description(persona.description);
+    for (const CompiledCriterion& c : persona.criteria) {
+      summary->add_segmenters(snapshot->segmenters[c.segmenter].info.name);
+    }
+    for (const std::string& tag : persona.tags) summary->add_tags(tag);
+  }
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PersonaScoringService::ListSegmenters(
+    grpc::CallbackServerContext* context, const persona::v1::ListSegmentersRequest*,
+    persona::v1::ListSegmentersResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
+  if (!snapshot) {
+    reactor->Finish(NoCatalog());
+    return reactor;
+  }
+  response->set_catalog_version(snapshot->version);
+  DescribeSegmenters(*snapshot, response->mutable_segmenters());
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace persona

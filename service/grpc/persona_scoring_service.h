@@ -1,0 +1,35 @@
+#pragma once
+
+#include "persona/v1/persona_service.grpc.pb.h"
+#include "service/catalog/serving_catalog.h"
+#include "service/grpc/request_validator.h"
+
+namespace persona {
+
+// persona.v1.PersonaScoring on the gRPC callback API: every handler scores inline on the
+// reactor thread (scoring never blocks) against the snapshot it took once on entry.
+class PersonaScoringService final : public persona::v1::PersonaScoring::CallbackService {
+ public:
+  PersonaScoringService(const ServingCatalog* catalog, RequestLimits limits)
+      : catalog_(catalog), limits_(limits) {}
+
+  grpc::ServerUnaryReactor* ScoreCustomer(grpc::CallbackServerContext* context,
+                                          const persona::v1::ScoreCustomerRequest* request,
+                                          persona::v1::ScoreCustomerResponse* response) override;
+  grpc::ServerUnaryReactor* ListPersonas(grpc::CallbackServerContext* context,
+                                         const persona::v1::ListPersonasRequest* request,
+                                         persona::v1::ListPersonasResponse* response) override;
+  grpc::ServerUnaryReactor* ListSegmenters(grpc::CallbackServerContext* context,
+                                           const persona::v1::ListSegmentersRequest* request,
+                                           persona::v1::ListSegmentersResponse* response) override;
+
+ private:
+  const ServingCatalog* catalog_;
+  const RequestLimits limits_;
+};
+
+// Fills the public description of a snapshot's segmenters.
+void DescribeSegmenters(const CatalogSnapshot& snapshot,
+                        google::protobuf::RepeatedPtrField<persona::v1::SegmenterInfo>* out);
+
+}  // namespace persona

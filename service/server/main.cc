@@ -1,0 +1,182 @@
+// persona-server: scores customers against marketing personas over gRPC.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "service/catalog/catalog_loader.h"
+#include "service/catalog/catalog_reloader.h"
+#include "service/catalog/serving_catalog.h"
+#include "service/grpc/catalog_admin_service.h"
+#include "service/grpc/persona_scoring_service.h"
+#include "service/server/event_log.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address (host:port).");
+ABSL_FLAG(std::string, plugin_dir, "",
+          "Directory segmenter plugins are loaded from (default: ../plugins beside the binary, "
+          "i.e. build/plugins).");
+ABSL_FLAG(std::string, catalog, "",
+          "Persona catalog: a JSON file, or a directory whose *.json files form one catalog.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Prometheus metrics address (host:port). Not implemented yet: setting it is an error.");
+ABSL_FLAG(bool, validate, false,
+          "Load and check the catalog and its plugins, print every problem, exit 0 or 1.");
+ABSL_FLAG(int32_t, max_receive_message_bytes, 4 << 20, "Largest request message accepted.");
+ABSL_FLAG(int32_t, max_orders_per_customer, 10000, "Most orders one customer may carry.");
+ABSL_FLAG(int32_t, max_tags_per_customer, 256,
+          "Most entries in one customer tag list (interests, values, channels, …).");
+ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
+          "On SIGTERM, how long in-flight calls may take before they are cancelled.");
+
+namespace persona {
+namespace {
+
+std::string DefaultPluginDir() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "plugins";
+  return (exe.parent_path().parent_path() / "plugins").string();
+}
+
+void PrintProblems(const CatalogProblems& problems) {
+  for (const CatalogProblem& problem : problems) {
+    std::fprintf(stderr, "error: %s\n", problem.ToString().c_str());
+  }
+}
+
+int Validate(const std::string& catalog, const CatalogLoaderOptions& options) {
+  CatalogLoadResult result = LoadCatalog(catalog, options);
+  if (!result.ok()) {
+    PrintProblems(result.problems);
+    std::fprintf(stderr, "catalog %s: %zu problem%s\n", catalog.c_str(), result.problems.size(),
+                 result.problems.size() == 1 ? "" : "s");
+    return 1;
+  }
+  std::vector<std::string> segmenters;
+  for (const SegmenterSlot& slot : result.snapshot->segmenters) {
+    segmenters.push_back(absl::StrCat(slot.info.name, " (", slot.info.plugin_file, " ",
+                                      slot.info.plugin_version, ")"));
+  }
+  std::printf("catalog %s: OK, version %s, %zu personas, segmenters: %s\n", catalog.c_str(),
+              result.snapshot->version.c_str(), result.snapshot->personas.size(),
+              absl::StrJoin(segmenters, ", ").c_str());
+  return 0;
+}
+
+void LogReload(const ReloadOutcome& outcome) {
+  if (outcome.applied) {
+    LogEvent("info", "catalog_loaded", {{"version", outcome.version}});
+    return;
+  }
+  std::vector<std::string> lines;
+  for (const CatalogProblem& p : outcome.problems) lines.push_back(p.ToString());
+  LogEvent("error", "catalog_rejected",
+           {{"serving_version", outcome.version}, {"problems", absl::StrJoin(lines, "; ")}});
+}
+
+int Serve(const std::string& catalog, const CatalogLoaderOptions& options) {
+  // Signals are taken synchronously by this thread (sigwait); block them before any other
+  // thread exists so none of gRPC's threads receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  ServingCatalog serving;
+  CatalogReloader reloader(&serving, catalog, options);
+
+  RequestLimits limits;
+  limits.max_orders = static_cast<size_t>(absl::GetFlag(FLAGS_max_orders_per_customer));
+  limits.max_tags = static_cast<size_t>(absl::GetFlag(FLAGS_max_tags_per_customer));
+  PersonaScoringService scoring(&serving, limits);
+  CatalogAdminService admin(&serving, &reloader);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &bound_port);
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_receive_message_bytes));
+  builder.RegisterService(&scoring);
+  builder.RegisterService(&admin);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || bound_port == 0) {
+    LogEvent("error", "listen_failed", {{"listen", listen}});
+    return 1;
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  const auto set_serving = [health](bool serving) {
+    health->SetServingStatus(serving);
+    health->SetServingStatus("persona.v1.PersonaScoring", serving);
+  };
+  set_serving(false);  // NOT_SERVING until the first snapshot is live
+  LogEvent("info", "server_started",
+           {{"listen", listen}, {"port", std::to_string(bound_port)},
+            {"plugin_dir", options.plugin_dir}, {"catalog", catalog}});
+
+  reloader.set_listener([&serving, set_serving](const ReloadOutcome& outcome) {
+    LogReload(outcome);
+    if (serving.Current()) set_serving(true);
+  });
+  reloader.PostReload(nullptr);
+
+  for (;;) {
+    int signal_number = 0;
+    if (sigwait(&signals, &signal_number) != 0) continue;
+    if (signal_number == SIGHUP) {
+      LogEvent("info", "reload_requested", {{"trigger", "SIGHUP"}});
+      reloader.PostReload(nullptr);
+      continue;
+    }
+    break;
+  }
+  LogEvent("info", "shutdown_started",
+           {{"grace_seconds", std::to_string(absl::GetFlag(FLAGS_shutdown_grace_seconds))}});
+  health->Shutdown();  // every service reports NOT_SERVING from here on
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  server->Wait();
+  LogEvent("info", "shutdown_complete");
+  return 0;
+}
+
+}  // namespace
+}  // namespace persona
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "persona-server --catalog=PATH [--listen=HOST:PORT] [--plugin_dir=DIR] [--validate]\n"
+      "Scores customers against marketing personas over gRPC (persona.v1).");
+  absl::ParseCommandLine(argc, argv);
+  const std::string catalog = absl::GetFlag(FLAGS_catalog);
+  if (catalog.empty()) {
+    std::fprintf(stderr, "error: --catalog is required (a catalog JSON file or directory)\n");
+    return 2;
+  }
+  if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
+    std::fprintf(stderr, "error: --metrics_listen is not implemented in this build\n");
+    return 2;
+  }
+  persona::CatalogLoaderOptions options;
+  options.plugin_dir = absl::GetFlag(FLAGS_plugin_dir);
+  if (options.plugin_dir.empty()) options.plugin_dir = persona::DefaultPluginDir();
+  if (absl::GetFlag(FLAGS_validate)) return persona::Validate(catalog, options);
+  return persona::Serve(catalog, options);
+}
