@@ -203,7 +203,9 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
       contribution.missing = s.coverage < 1.0;
       contribution.required = c.required;
       for (const auto& [position, detail] : scratch.details) {
-        if (position == global) contribution.details.push_back(detail);
+        if (position != global) continue;
+        contribution.details.push_back(detail);
+        if (detail.missing) contribution.details.back().affinity = c.missing_affinity;
       }
       match.contributions.push_back(std::move(contribution));
     }

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "grpc/health/v1/health.pb.h"
 #include "service/catalog/catalog_loader.h"
 #include "service/catalog/catalog_reloader.h"
 #include "service/catalog/serving_catalog.h"
@@ -107,6 +108,9 @@ int Serve(const std::string& catalog, const CatalogLoaderOptions& options) {
   PersonaScoringService scoring(&serving, limits);
   CatalogAdminService admin(&serving, &reloader);
 
+  // gRPC's built-in health service registers no protobuf descriptors; touching ours links
+  // them in, so reflection can describe grpc.health.v1.Health for grpcurl.
+  (void)grpc::health::v1::HealthCheckResponse::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

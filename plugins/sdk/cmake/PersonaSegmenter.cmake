@@ -30,5 +30,11 @@ function(persona_add_segmenter name)
   if(DEFINED PERSONA_PLUGIN_OUTPUT_DIR)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${PERSONA_PLUGIN_OUTPUT_DIR})
   endif()
-  target_link_options(${target} PRIVATE "LINKER:-z,defs" "LINKER:--exclude-libs,ALL")
+  # Hidden visibility cannot hide template code libstdc++ marks default-visible; the
+  # version script leaves exactly one exported symbol, the entry point.
+  set(version_script ${CMAKE_CURRENT_BINARY_DIR}/segmenter_${name}.map)
+  file(WRITE ${version_script} "{ global: persona_segmenter_plugin; local: *; };\n")
+  target_link_options(${target} PRIVATE "LINKER:-z,defs" "LINKER:--exclude-libs,ALL"
+    "LINKER:--version-script=${version_script}")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${version_script})
 endfunction()

@@ -224,7 +224,9 @@ typedef struct PersonaScoreSink {
   /* A per-customer conclusion, e.g. key "" value "champions" (shown as "rfm: champions") or
    * key "rfm_cell" value "545" (shown as "rfm.rfm_cell: 545"). Call at most once per key. */
   void (*add_label)(void* host_context, PersonaString key, PersonaString value);
-  /* A per-field explanation for criteria[criterion_index]. */
+  /* A per-field explanation for criteria[criterion_index]. For a field the customer has no
+   * data for, pass missing = 1 (affinity is then ignored: the host shows the criterion's
+   * missing_affinity). */
   void (*add_detail)(void* host_context, size_t criterion_index, PersonaString field,
                      double affinity, int32_t missing, PersonaString reason);
 } PersonaScoreSink;
@@ -272,8 +274,8 @@ typedef struct PersonaSegmenterPlugin {
   void (*release_criterion)(PersonaSegmenterInstance* instance,
                             PersonaCompiledCriterion* criterion);
 
-  /* The hot path. Grades `customer` against criteria[0..count) and writes scores[i] for
-   * each. Labels go to request->sink on every call, even with count == 0; details only
+  /* The hot path. Grades `customer` against criteria[0..count) (never NULL pointers) and
+   * writes scores[i] for each. Labels go to request->sink on every call, even with count == 0; details only
    * when request->sink->explain. Thread-safe, allocation-free, lock-free, never throws.
    * A non-OK status (with a reason in `error`) makes the host treat every criterion of this
    * call as missing data, and the failure is counted; it is not the caller's error. */

@@ -1,0 +1,110 @@
+// The demographic lens: grades *who* a customer is (age, gender, location, education, income,
+// occupation, marital status, household) against persona criteria. Parameters, grading
+// formulas and the missing-data rule are documented in README.md next to this file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <persona/segmenter.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace persona {
+namespace demographic {
+
+class DemographicSegmenter {
+ public:
+  // Segmenter-level defaults from the catalog's `config`; a criterion may override each.
+  struct Config {
+    double age_tolerance = 5.0;             // years
+    double household_size_tolerance = 1.0;  // people
+    // Default income tolerance as a fraction of the bound being crossed (see README).
+    double income_tolerance_ratio = 0.2;
+  };
+
+  // The customer fields this lens reads, in the order the API declares them. Explanations
+  // follow this order whatever order the catalog used.
+  enum class Field : uint8_t {
+    kAge,
+    kGender,
+    kCountry,
+    kRegion,
+    kCity,
+    kUrbanicity,
+    kEducation,
+    kAnnualIncome,
+    kOccupation,
+    kMaritalStatus,
+    kHouseholdSize,
+  };
+  static constexpr size_t kFieldCount = 11;
+
+  // One field of one criterion, fully validated and precomputed so that grading is arithmetic
+  // and comparisons only.
+  struct FieldMatcher {
+    enum class Kind : uint8_t {
+      kNumberRange,  // age, annual_income, household_size
+      kEnumSet,      // gender, urbanicity, marital_status, education given as a list
+      kTextSet,      // country, region, city, occupation
+      kLevelRange,   // education given as {min, max, tolerance_levels}
+    };
+
+    Field field = Field::kAge;
+    Kind kind = Kind::kNumberRange;
+    double weight = 1.0;
+
+    // kNumberRange: an absent bound is -inf / +inf. Tolerances may differ per side because the
+    // default income tolerance is relative to the bound being crossed.
+    double min = 0.0;
+    double max = 0.0;
+    double tolerance_below = 0.0;
+    double tolerance_above = 0.0;
+
+    // kEnumSet: bit i is set when the i-th name of the field's enumeration is accepted.
+    uint32_t accepted = 0;
+
+    // kLevelRange: indices into primary..doctorate, inclusive.
+    int min_level = 0;
+    int max_level = 0;
+    int tolerance_levels = 0;
+
+    // kTextSet: trimmed, ASCII-lowercased, sorted by bytes, unique (binary-searched).
+    std::vector<std::string> texts;
+
+    // What the criterion asks for, pre-rendered for explanations: "in [25, 45]", ">= 25",
+    // "{urban, suburban}". Never read unless the caller asked for explanations.
+    std::string display;
+  };
+
+  // A compiled criterion: the fields it grades, in Field order.
+  struct Criterion {
+    std::vector<FieldMatcher> matchers;
+  };
+
+  explicit DemographicSegmenter(const Config& config) : config_(config) {}
+
+  // Load time: throw sdk::ParamError naming the offending path.
+  static std::unique_ptr<DemographicSegmenter> Create(const sdk::Value& config);
+  std::unique_ptr<Criterion> Compile(const sdk::Value& params) const;
+
+  // Hot path: const, allocation-free, lock-free, never throws. Explanations are formatted into
+  // a stack buffer, so even explain mode does not allocate.
+  void Score(const PersonaCustomer& customer, const Criterion* const* criteria, size_t count,
+             const sdk::ScoreContext& context, PersonaCriterionScore* scores) const noexcept;
+
+  const Config& config() const { return config_; }
+
+  // "0-17", "18-24", "25-34", "35-44", "45-54", "55-64" or "65+"; static storage.
+  static std::string_view AgeBand(double age);
+  static std::string_view FieldName(Field field);
+
+ private:
+  FieldMatcher CompileField(Field field, const sdk::Value& value) const;
+
+  Config config_;
+};
+
+}  // namespace demographic
+}  // namespace persona

@@ -1,0 +1,465 @@
+#include "psychographic_segmenter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+#include <utility>
+
+namespace persona {
+namespace psychographic {
+namespace {
+
+using sdk::ParamError;
+using sdk::Value;
+
+constexpr const char* kTraitNames[kTraitCount] = {
+    "openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism",
+};
+
+// Explain fields for the traits, spelled out so Score never concatenates strings.
+constexpr const char* kTraitFields[kTraitCount] = {
+    "personality.openness",      "personality.conscientiousness", "personality.extraversion",
+    "personality.agreeableness", "personality.neuroticism",
+};
+
+constexpr PersonaOptionalNumber PersonaCustomer::*kTraitMembers[kTraitCount] = {
+    &PersonaCustomer::openness,     &PersonaCustomer::conscientiousness,
+    &PersonaCustomer::extraversion, &PersonaCustomer::agreeableness,
+    &PersonaCustomer::neuroticism,
+};
+
+// ---------------------------------------------------------------------------------------
+// Compile-time parsing. Everything here may allocate and throw ParamError.
+// ---------------------------------------------------------------------------------------
+
+double ParseWeight(const Value& v) {
+  const double weight = v.Number();
+  if (!(weight > 0.0)) v.Fail("must be greater than 0, got " + Value::FormatNumber(weight));
+  return weight;
+}
+
+// A tag as the persona author wrote it, with where it came from for error messages.
+struct RawTag {
+  std::string tag;  // normalised
+  std::string path;
+  size_t order;  // position in the catalog, so a duplicate is reported where it repeats
+  double importance;
+};
+
+// Sorts by tag bytes (the host's order for customer tags) and rejects tags that only
+// differed by case or surrounding whitespace: keeping both would silently double-count.
+void SortAndRejectDuplicates(std::vector<RawTag>& tags) {
+  std::sort(tags.begin(), tags.end(), [](const RawTag& a, const RawTag& b) {
+    return a.tag != b.tag ? a.tag < b.tag : a.order < b.order;
+  });
+  for (size_t i = 1; i < tags.size(); ++i) {
+    if (tags[i].tag == tags[i - 1].tag) {
+      throw ParamError(tags[i].path, "duplicate tag \"" + tags[i].tag + "\" (same as " +
+                                         tags[i - 1].path + " after trimming and lowercasing)");
+    }
+  }
+}
+
+InterestsField ParseInterests(const Value& v) {
+  v.RequireObject();
+  InterestsField field;
+  // The object form is recognised by its "tags" member; everything else is the short form,
+  // a plain map tag -> importance.
+  std::optional<Value> map = v.Find("tags");
+  const bool object_form = map.has_value();
+  if (object_form) {
+    v.RejectUnknownKeys({"tags", "weight"});
+    if (std::optional<Value> weight = v.Find("weight")) field.weight = ParseWeight(*weight);
+    map->RequireObject();
+  } else {
+    map = v;
+  }
+
+  std::vector<RawTag> raw;
+  map->ForEachMember([&](std::string_view key, const Value& importance_value) {
+    std::string tag = sdk::NormalizeTag(key);
+    if (tag.empty()) importance_value.Fail("interest tag must not be empty");
+    if (!object_form && tag == "weight") {
+      // Most likely a per-field weight written in the short form, where it would silently
+      // become an interest tag called "weight".
+      importance_value.Fail(
+          "a per-field weight needs the object form {\"tags\": {...}, \"weight\": w} (an "
+          "interest tag named \"weight\" must be written inside \"tags\" too)");
+    }
+    const double importance = importance_value.NumberIn(0.0, 1.0);
+    if (!(importance > 0.0)) {
+      importance_value.Fail("must be greater than 0 and at most 1, got 0 (leave the tag out)");
+    }
+    raw.push_back(RawTag{std::move(tag), importance_value.path(), raw.size(), importance});
+  });
+  if (raw.empty()) map->Fail("must name at least one interest tag");
+  SortAndRejectDuplicates(raw);
+
+  for (RawTag& t : raw) {
+    field.tags.push_back(std::move(t.tag));
+    field.importance.push_back(t.importance);
+    field.importance_sum += t.importance;
+  }
+  return field;
+}
+
+TagListField ParseTagList(const Value& v) {
+  TagListField field;
+  std::optional<Value> list;
+  if (v.IsObject()) {
+    v.RejectUnknownKeys({"any_of", "weight", "match"});
+    list = v.Get("any_of");
+    if (std::optional<Value> weight = v.Find("weight")) field.weight = ParseWeight(*weight);
+    if (std::optional<Value> match = v.Find("match")) {
+      const std::string_view m = match->String();
+      if (m == "share") {
+        field.match = ListMatch::kShare;
+      } else if (m == "any") {
+        field.match = ListMatch::kAny;
+      } else {
+        match->Fail("must be \"share\" or \"any\", got \"" + std::string(m) + "\"");
+      }
+    }
+  } else if (v.IsList() || v.IsString()) {
+    list = v;
+  } else {
+    v.Fail(
+        "must be a list of tags or an object {\"any_of\": [...], \"weight\": w, \"match\": "
+        "\"share\" | \"any\"}");
+  }
+
+  std::vector<RawTag> raw;
+  if (list->IsString()) {
+    // A single tag is accepted as a one-element list, as sdk::Value::StringList does.
+    std::string tag = sdk::NormalizeTag(list->String());
+    if (tag.empty()) list->Fail("must not be empty");
+    raw.push_back(RawTag{std::move(tag), list->path(), 0, 0.0});
+  } else {
+    for (const Value& item : list->List()) {
+      std::string tag = sdk::NormalizeTag(item.String());
+      if (tag.empty()) item.Fail("must not be empty");
+      raw.push_back(RawTag{std::move(tag), item.path(), raw.size(), 0.0});
+    }
+  }
+  if (raw.empty()) list->Fail("must name at least one tag");
+  SortAndRejectDuplicates(raw);
+  for (RawTag& t : raw) field.tags.push_back(std::move(t.tag));
+  return field;
+}
+
+PersonalityField ParsePersonality(const Value& v, double default_tolerance) {
+  v.RejectUnknownKeys({"openness", "conscientiousness", "extraversion", "agreeableness",
+                       "neuroticism", "tolerance", "weight"});
+  PersonalityField field;
+  field.tolerance = default_tolerance;
+  for (int t = 0; t < kTraitCount; ++t) {
+    if (std::optional<Value> target = v.Find(kTraitNames[t])) {
+      field.targets.push_back({static_cast<Trait>(t), target->NumberIn(0.0, 1.0)});
+    }
+  }
+  if (std::optional<Value> tolerance = v.Find("tolerance")) {
+    field.tolerance = tolerance->NumberIn(0.0, 1.0);
+  }
+  if (std::optional<Value> weight = v.Find("weight")) field.weight = ParseWeight(*weight);
+  if (field.targets.empty()) {
+    v.Fail(
+        "must name at least one trait (openness, conscientiousness, extraversion, "
+        "agreeableness, neuroticism)");
+  }
+  return field;
+}
+
+// ---------------------------------------------------------------------------------------
+// Hot path helpers. Nothing below allocates or throws.
+// ---------------------------------------------------------------------------------------
+
+// Builds one explain reason in a stack buffer: list items first, then a conclusion that
+// always fits because the items leave room for it. Items that do not fit are replaced by
+// "..." rather than cut, so the text stays valid UTF-8 (the host puts it in a proto string).
+class ReasonWriter {
+ public:
+  ReasonWriter() { buffer_[0] = '\0'; }
+
+  // Appends ", " before every item but the first.
+  __attribute__((format(printf, 2, 3))) void Item(const char* format, ...) {
+    if (items_full_) return;
+    const size_t before = size_;
+    if (item_count_ > 0) Append(", ");
+    va_list args;
+    va_start(args, format);
+    const bool fits = AppendV(kItemLimit, format, args);
+    va_end(args);
+    if (!fits) {
+      size_ = before;
+      buffer_[size_] = '\0';
+      items_full_ = true;
+      if (item_count_ > 0) Append(", ");
+      Append("...");
+      return;
+    }
+    ++item_count_;
+  }
+
+  __attribute__((format(printf, 2, 3))) void Tail(const char* format, ...) {
+    va_list args;
+    va_start(args, format);
+    AppendV(kCapacity, format, args);
+    va_end(args);
+  }
+
+  std::string_view view() const { return std::string_view(buffer_, size_); }
+
+ private:
+  static constexpr size_t kCapacity = 512;
+  static constexpr size_t kItemLimit = kCapacity - 96;
+
+  void Append(const char* text) {
+    const size_t n = std::min(std::strlen(text), kCapacity - 1 - size_);
+    std::memcpy(buffer_ + size_, text, n);
+    size_ += n;
+    buffer_[size_] = '\0';
+  }
+
+  // Returns false (and leaves size_ unchanged) when the text would pass `limit`.
+  bool AppendV(size_t limit, const char* format, va_list args) {
+    if (size_ + 1 >= limit) return false;
+    const int n = std::vsnprintf(buffer_ + size_, limit - size_, format, args);
+    if (n < 0 || size_ + static_cast<size_t>(n) >= limit) {
+      buffer_[size_] = '\0';
+      return false;
+    }
+    size_ += static_cast<size_t>(n);
+    return true;
+  }
+
+  char buffer_[kCapacity];
+  size_t size_ = 0;
+  size_t item_count_ = 0;
+  bool items_full_ = false;
+};
+
+// printf("%.*s") takes an int length; tags are far shorter, the clamp only keeps it defined.
+int PrintfLength(std::string_view s) {
+  return static_cast<int>(std::min<size_t>(s.size(), 1u << 20));
+}
+
+// The first customer interest at or after `from` whose tag is not less than `tag`. Both
+// sides are sorted by bytes, so each criterion tag resumes where the previous one stopped.
+const PersonaTagStrength* SeekInterest(const PersonaTagStrength* from,
+                                       const PersonaTagStrength* end, std::string_view tag) {
+  return std::lower_bound(from, end, tag, [](const PersonaTagStrength& item, std::string_view t) {
+    return sdk::View(item.tag) < t;
+  });
+}
+
+const PersonaString* SeekTag(const PersonaString* from, const PersonaString* end,
+                             std::string_view tag) {
+  return std::lower_bound(from, end, tag, [](const PersonaString& item, std::string_view t) {
+    return sdk::View(item) < t;
+  });
+}
+
+void ScoreInterests(const InterestsField& field, const PersonaCustomer& customer,
+                    const sdk::ScoreContext& context, bool explain, size_t index,
+                    sdk::AffinityAccumulator& accumulator) {
+  if (customer.interest_count == 0 || customer.interests == nullptr) {
+    accumulator.AddMissing(field.weight);
+    if (explain) context.AddDetail(index, "interests", 0.0, true, "customer has no interests");
+    return;
+  }
+  const PersonaTagStrength* pos = customer.interests;
+  const PersonaTagStrength* const end = customer.interests + customer.interest_count;
+  ReasonWriter reason;
+  double overlap = 0.0;
+  for (size_t k = 0; k < field.tags.size(); ++k) {
+    const std::string_view tag = field.tags[k];
+    pos = SeekInterest(pos, end, tag);
+    double strength = 0.0;
+    if (pos != end && sdk::View(pos->tag) == tag) {
+      strength = sdk::Clamp01(pos->strength);
+      ++pos;
+    }
+    overlap += field.importance[k] * strength;
+    if (explain) {
+      reason.Item("%.*s %.3g\xC3\x97%.3g", PrintfLength(tag), tag.data(), strength,
+                  field.importance[k]);
+    }
+  }
+  const double affinity = overlap / field.importance_sum;
+  accumulator.AddPresent(field.weight, affinity);
+  if (explain) {
+    reason.Tail(" -> %.3g", affinity);
+    context.AddDetail(index, "interests", affinity, false, reason.view());
+  }
+}
+
+void ScoreTagList(const TagListField& field, const PersonaStringList& list, const char* field_name,
+                  const char* missing_reason, const sdk::ScoreContext& context, bool explain,
+                  size_t index, sdk::AffinityAccumulator& accumulator) {
+  if (list.count == 0 || list.items == nullptr) {
+    accumulator.AddMissing(field.weight);
+    if (explain) context.AddDetail(index, field_name, 0.0, true, missing_reason);
+    return;
+  }
+  const PersonaString* pos = list.items;
+  const PersonaString* const end = list.items + list.count;
+  ReasonWriter reason;
+  size_t matched = 0;
+  for (const std::string& tag : field.tags) {
+    pos = SeekTag(pos, end, tag);
+    const bool has = pos != end && sdk::View(*pos) == tag;
+    if (has) {
+      ++matched;
+      ++pos;
+    }
+    if (explain) {
+      reason.Item("%s %.*s", has ? "has" : "lacks", PrintfLength(tag), tag.data());
+    }
+  }
+  const size_t listed = field.tags.size();
+  double affinity;
+  if (field.match == ListMatch::kAny) {
+    affinity = matched > 0 ? 1.0 : 0.0;
+  } else {
+    affinity = static_cast<double>(matched) / static_cast<double>(listed);
+  }
+  accumulator.AddPresent(field.weight, affinity);
+  if (explain) {
+    if (field.match == ListMatch::kAny) {
+      reason.Tail(" -> any: %zu of %zu -> %.3g", matched, listed, affinity);
+    } else {
+      reason.Tail(" -> share: %zu of %zu -> %.3g", matched, listed, affinity);
+    }
+    context.AddDetail(index, field_name, affinity, false, reason.view());
+  }
+}
+
+void ScorePersonality(const PersonalityField& field, const PersonaCustomer& customer,
+                      const sdk::ScoreContext& context, bool explain, size_t index,
+                      sdk::AffinityAccumulator& accumulator) {
+  // One field whose weight is shared evenly by its named traits: a customer who gave two of
+  // four traits covers half of it, and the field's affinity is the mean over those two.
+  const double trait_weight = field.weight / static_cast<double>(field.targets.size());
+  for (const PersonalityField::Target& target : field.targets) {
+    const PersonaOptionalNumber& value = customer.*kTraitMembers[target.trait];
+    if (!value.present) {
+      accumulator.AddMissing(trait_weight);
+      if (explain) {
+        context.AddDetail(index, kTraitFields[target.trait], 0.0, true, "customer did not say");
+      }
+      continue;
+    }
+    const double affinity = TraitAffinity(value.value, target.value, field.tolerance);
+    accumulator.AddPresent(trait_weight, affinity);
+    if (explain) {
+      ReasonWriter reason;
+      reason.Tail("customer %.3g, target %.3g \xC2\xB1 %.3g -> %.3g", value.value, target.value,
+                  field.tolerance, affinity);
+      context.AddDetail(index, kTraitFields[target.trait], affinity, false, reason.view());
+    }
+  }
+}
+
+// The customer's strongest interest, ties going to the first tag in byte order so the label
+// is deterministic. Nothing when the customer has no interest above 0.
+void LabelTopInterest(const PersonaCustomer& customer, const sdk::ScoreContext& context) {
+  if (customer.interests == nullptr) return;
+  const PersonaTagStrength* best = nullptr;
+  for (size_t i = 0; i < customer.interest_count; ++i) {
+    const PersonaTagStrength& interest = customer.interests[i];
+    if (interest.strength > 0.0 && (best == nullptr || interest.strength > best->strength)) {
+      best = &interest;
+    }
+  }
+  if (best != nullptr && best->tag.size > 0) context.AddLabel("top_interest", sdk::View(best->tag));
+}
+
+}  // namespace
+
+const char* TraitName(Trait trait) {
+  return trait >= 0 && trait < kTraitCount ? kTraitNames[trait] : "";
+}
+
+double TraitAffinity(double customer, double target, double tolerance) {
+  const double distance = std::fabs(customer - target);
+  if (distance <= tolerance || tolerance >= 1.0) return 1.0;
+  return std::max(0.0, 1.0 - (distance - tolerance) / (1.0 - tolerance));
+}
+
+std::unique_ptr<PsychographicSegmenter> PsychographicSegmenter::Create(const Value& config) {
+  double tolerance = kDefaultPersonalityTolerance;
+  // The ABI promises an object, empty when the catalog has no config; a null is read the same
+  // way so a host that passes "no config" literally is not refused.
+  if (!config.IsNull()) {
+    config.RejectUnknownKeys({"personality_tolerance"});
+    if (std::optional<Value> t = config.Find("personality_tolerance")) {
+      tolerance = t->NumberIn(0.0, 1.0);
+    }
+  }
+  return std::make_unique<PsychographicSegmenter>(tolerance);
+}
+
+std::unique_ptr<PsychographicCriterion> PsychographicSegmenter::Compile(const Value& params) const {
+  params.RejectUnknownKeys(
+      {"interests", "values", "lifestyle", "preferred_channels", "personality"});
+  if (params.size() == 0) {
+    params.Fail(
+        "must name at least one of interests, values, lifestyle, preferred_channels, "
+        "personality");
+  }
+  auto criterion = std::make_unique<PsychographicCriterion>();
+  if (std::optional<Value> v = params.Find("interests")) criterion->interests = ParseInterests(*v);
+  if (std::optional<Value> v = params.Find("values")) criterion->values = ParseTagList(*v);
+  if (std::optional<Value> v = params.Find("lifestyle")) criterion->lifestyle = ParseTagList(*v);
+  if (std::optional<Value> v = params.Find("preferred_channels")) {
+    criterion->preferred_channels = ParseTagList(*v);
+  }
+  if (std::optional<Value> v = params.Find("personality")) {
+    criterion->personality = ParsePersonality(*v, personality_tolerance_);
+  }
+  return criterion;
+}
+
+void PsychographicSegmenter::Score(const PersonaCustomer& customer,
+                                   const Criterion* const* criteria, size_t count,
+                                   const sdk::ScoreContext& context,
+                                   PersonaCriterionScore* scores) const noexcept {
+  // Labels are per customer, not per criterion: the ABI wants them even when count == 0.
+  LabelTopInterest(customer, context);
+
+  const bool explain = context.explain();
+  for (size_t i = 0; i < count; ++i) {
+    const Criterion* criterion = criteria[i];
+    if (criterion == nullptr) {
+      scores[i] = PersonaCriterionScore{0.0, 0.0};
+      continue;
+    }
+    sdk::AffinityAccumulator accumulator;
+    if (criterion->interests) {
+      ScoreInterests(*criterion->interests, customer, context, explain, i, accumulator);
+    }
+    if (criterion->values) {
+      ScoreTagList(*criterion->values, customer.values, "values", "customer lists no values",
+                   context, explain, i, accumulator);
+    }
+    if (criterion->lifestyle) {
+      ScoreTagList(*criterion->lifestyle, customer.lifestyle, "lifestyle",
+                   "customer lists no lifestyle", context, explain, i, accumulator);
+    }
+    if (criterion->preferred_channels) {
+      ScoreTagList(*criterion->preferred_channels, customer.preferred_channels,
+                   "preferred_channels", "customer lists no preferred channels", context, explain,
+                   i, accumulator);
+    }
+    if (criterion->personality) {
+      ScorePersonality(*criterion->personality, customer, context, explain, i, accumulator);
+    }
+    scores[i] = accumulator.Result();
+  }
+}
+
+}  // namespace psychographic
+}  // namespace persona

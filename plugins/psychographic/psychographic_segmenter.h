@@ -1,0 +1,107 @@
+// The psychographic segmenter: grades *why* a customer buys — interests, values, lifestyle,
+// preferred channels and Big Five personality — against persona criteria. See README.md for
+// the parameters and the exact formulas; the tests in tests/unit/psychographic/ pin them.
+//
+// Depends on the plugin SDK only (plugins/sdk/include), never on service/.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <persona/segmenter.hpp>
+#include <string>
+#include <vector>
+
+namespace persona {
+namespace psychographic {
+
+// How a tag-list field (values, lifestyle, preferred_channels) grades a customer.
+enum class ListMatch {
+  kShare,  // fraction of the listed tags the customer has
+  kAny,    // 1 when the customer has at least one listed tag, else 0
+};
+
+// `interests`: weighted overlap of the persona's tags with the customer's interest strengths.
+struct InterestsField {
+  // Normalised (trimmed, ASCII-lowercased), sorted by bytes and unique, so Score can walk
+  // them in step with the customer's interests, which the host sorts the same way.
+  std::vector<std::string> tags;
+  std::vector<double> importance;  // parallel to tags, each in (0, 1]
+  double importance_sum = 0.0;     // > 0 because every importance is
+  double weight = 1.0;
+};
+
+// `values`, `lifestyle` and `preferred_channels`.
+struct TagListField {
+  std::vector<std::string> tags;  // normalised, sorted by bytes, unique, non-empty
+  ListMatch match = ListMatch::kShare;
+  double weight = 1.0;
+};
+
+// The Big Five traits, in the order the README and the explain output use.
+enum Trait : int {
+  kOpenness = 0,
+  kConscientiousness,
+  kExtraversion,
+  kAgreeableness,
+  kNeuroticism,
+  kTraitCount,
+};
+
+// Key in params and suffix in explain fields ("personality.openness").
+const char* TraitName(Trait trait);
+
+struct PersonalityField {
+  // Only the traits the persona names; their order is the Trait order.
+  struct Target {
+    Trait trait;
+    double value;  // in [0, 1]
+  };
+  std::vector<Target> targets;  // 1..5 entries
+  double tolerance = 0.15;      // in [0, 1]
+  double weight = 1.0;          // split evenly over the named traits
+};
+
+// One compiled criterion. Every field is optional, at least one is set.
+struct PsychographicCriterion {
+  std::optional<InterestsField> interests;
+  std::optional<TagListField> values;
+  std::optional<TagListField> lifestyle;
+  std::optional<TagListField> preferred_channels;
+  std::optional<PersonalityField> personality;
+};
+
+// Pure formulas, exposed so the tests can pin them without building customers.
+
+// Affinity of one trait: 1 within `tolerance` of the target, then falling linearly to 0 at
+// the largest distance still possible beyond the tolerance (a distance of 1).
+double TraitAffinity(double customer, double target, double tolerance);
+
+// The segmenter class the SDK adapter drives.
+class PsychographicSegmenter {
+ public:
+  using Criterion = PsychographicCriterion;
+
+  static constexpr double kDefaultPersonalityTolerance = 0.15;
+
+  // Config: {} or {"personality_tolerance": t}, t in [0, 1]. Throws sdk::ParamError.
+  static std::unique_ptr<PsychographicSegmenter> Create(const sdk::Value& config);
+
+  explicit PsychographicSegmenter(double personality_tolerance)
+      : personality_tolerance_(personality_tolerance) {}
+
+  // Validates one criterion's params; throws sdk::ParamError naming the path.
+  std::unique_ptr<Criterion> Compile(const sdk::Value& params) const;
+
+  // Hot path: no allocation, no locks, no exceptions; text only when context.explain().
+  void Score(const PersonaCustomer& customer, const Criterion* const* criteria, size_t count,
+             const sdk::ScoreContext& context, PersonaCriterionScore* scores) const noexcept;
+
+  double personality_tolerance() const { return personality_tolerance_; }
+
+ private:
+  double personality_tolerance_;
+};
+
+}  // namespace psychographic
+}  // namespace persona

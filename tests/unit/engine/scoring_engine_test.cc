@@ -1,0 +1,352 @@
+#include "service/engine/scoring_engine.h"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace persona {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::Pair;
+
+// A fake criterion is just the score the fake segmenter returns for it.
+struct FakeCriterion {
+  PersonaCriterionScore score;
+};
+
+class FakeSegmenter : public SegmenterInstance {
+ public:
+  explicit FakeSegmenter(std::string label = "", bool fail = false)
+      : label_(std::move(label)), fail_(fail) {}
+
+  absl::StatusOr<const PersonaCompiledCriterion*> Compile(const PersonaValue&) override {
+    return nullptr;  // tests add criteria directly
+  }
+
+  bool Score(const PersonaCustomer&, const PersonaCompiledCriterion* const* criteria, size_t count,
+             const PersonaScoreRequest& request, PersonaCriterionScore* scores,
+             PersonaErrorBuffer*) const override {
+    ++calls;
+    last_count = count;
+    if (!label_.empty()) {
+      request.sink->add_label(request.sink->host_context, {"", 0}, {label_.data(), label_.size()});
+    }
+    if (fail_) return false;
+    for (size_t i = 0; i < count; ++i) {
+      scores[i] = reinterpret_cast<const FakeCriterion*>(criteria[i])->score;
+      if (request.sink->explain) {
+        request.sink->add_detail(request.sink->host_context, i, {"field", 5}, scores[i].affinity,
+                                 scores[i].coverage < 1.0, {"why", 3});
+      }
+    }
+    return true;
+  }
+
+  mutable int calls = 0;
+  mutable size_t last_count = 0;
+
+ private:
+  std::string label_;
+  bool fail_;
+};
+
+struct CriterionSpec {
+  uint32_t segmenter;
+  double affinity;
+  double coverage = 1.0;
+  double weight = 1.0;
+  bool required = false;
+  double min_affinity = 0.5;
+  double missing_affinity = 0.5;
+};
+
+// Builds snapshots the way the catalog loader lays them out: personas sorted by id,
+// criteria grouped per segmenter in persona order.
+class SnapshotBuilder {
+ public:
+  explicit SnapshotBuilder(std::vector<std::unique_ptr<FakeSegmenter>> segmenters) {
+    for (auto& segmenter : segmenters) {
+      SegmenterSlot slot;
+      slot.info.name = "seg" + std::to_string(snapshot_.segmenters.size());
+      fakes_.push_back(segmenter.get());
+      slot.instance = std::move(segmenter);
+      snapshot_.segmenters.push_back(std::move(slot));
+    }
+  }
+
+  SnapshotBuilder& Persona(const std::string& id, std::vector<CriterionSpec> criteria,
+                           double min_score = 0.0) {
+    pending_[id] = {criteria, min_score};
+    return *this;
+  }
+
+  std::unique_ptr<CatalogSnapshot> Build() {
+    auto snapshot = std::make_unique<CatalogSnapshot>(std::move(snapshot_));
+    for (const auto& [id, spec] : pending_) {  // std::map: sorted by id
+      CompiledPersona persona;
+      persona.id = id;
+      persona.display_name = id;
+      persona.min_score = spec.second;
+      for (const CriterionSpec& c : spec.first) {
+        storage_.push_back(std::make_unique<FakeCriterion>(
+            FakeCriterion{PersonaCriterionScore{c.affinity, c.coverage}}));
+        SegmenterSlot& slot = snapshot->segmenters[c.segmenter];
+        CompiledCriterion resolved{c.segmenter, static_cast<uint32_t>(slot.criteria.size()),
+                                   c.weight, c.required, c.min_affinity, c.missing_affinity};
+        slot.criteria.push_back(
+            reinterpret_cast<const PersonaCompiledCriterion*>(storage_.back().get()));
+        slot.persona_of.push_back(static_cast<uint32_t>(snapshot->personas.size()));
+        slot.criterion_of.push_back(static_cast<uint32_t>(persona.criteria.size()));
+        persona.total_weight += c.weight;
+        persona.criteria.push_back(resolved);
+      }
+      snapshot->persona_index[id] = static_cast<uint32_t>(snapshot->personas.size());
+      snapshot->personas.push_back(std::move(persona));
+    }
+    uint32_t offset = 0;
+    for (const SegmenterSlot& slot : snapshot->segmenters) {
+      snapshot->slot_offsets.push_back(offset);
+      offset += static_cast<uint32_t>(slot.criteria.size());
+    }
+    snapshot->criterion_count = offset;
+    return snapshot;
+  }
+
+  FakeSegmenter* fake(size_t i) { return fakes_[i]; }
+
+ private:
+  CatalogSnapshot snapshot_;
+  std::vector<FakeSegmenter*> fakes_;
+  std::map<std::string, std::pair<std::vector<CriterionSpec>, double>> pending_;
+  // Outlives the snapshot in every test: both are locals of the test body.
+  static inline std::vector<std::unique_ptr<FakeCriterion>> storage_;
+};
+
+std::vector<std::unique_ptr<FakeSegmenter>> Fakes(int n) {
+  std::vector<std::unique_ptr<FakeSegmenter>> out;
+  for (int i = 0; i < n; ++i) out.push_back(std::make_unique<FakeSegmenter>());
+  return out;
+}
+
+PersonaCustomer EmptyCustomer() {
+  PersonaCustomer customer{};
+  customer.struct_size = sizeof(customer);
+  return customer;
+}
+
+std::vector<std::pair<std::string, double>> Ranking(const CatalogSnapshot& snapshot,
+                                                    const ScoreResult& result) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const PersonaScore& m : result.matches) {
+    out.emplace_back(snapshot.personas[m.persona].id, m.score);
+  }
+  return out;
+}
+
+TEST(ScoringEngineTest, WeightedMeanOfAffinities) {
+  SnapshotBuilder builder(Fakes(2));
+  builder.Persona("a", {{0, 1.0, 1.0, 3.0}, {1, 0.0, 1.0, 1.0}});  // (3*1 + 1*0) / 4
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  ASSERT_EQ(result.matches.size(), 1u);
+  EXPECT_DOUBLE_EQ(result.matches[0].score, 0.75);
+}
+
+TEST(ScoringEngineTest, OneCallPerSegmenterOverAllPersonas) {
+  SnapshotBuilder builder(Fakes(2));
+  builder.Persona("a", {{0, 1.0}, {1, 1.0}}).Persona("b", {{0, 0.5}}).Persona("c", {{0, 0.2}});
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  EXPECT_EQ(builder.fake(0)->calls, 1);
+  EXPECT_EQ(builder.fake(0)->last_count, 3u);
+  EXPECT_EQ(builder.fake(1)->calls, 1);
+  EXPECT_EQ(builder.fake(1)->last_count, 1u);
+}
+
+TEST(ScoringEngineTest, RanksByScoreThenPersonaId) {
+  SnapshotBuilder builder(Fakes(1));
+  builder.Persona("zeta", {{0, 0.8}}).Persona("alpha", {{0, 0.8}}).Persona("mid", {{0, 0.9}});
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  EXPECT_THAT(Ranking(*snapshot, result),
+              ElementsAre(Pair("mid", 0.9), Pair("alpha", 0.8), Pair("zeta", 0.8)));
+}
+
+TEST(ScoringEngineTest, TopKKeepsTheBest) {
+  SnapshotBuilder builder(Fakes(1));
+  builder.Persona("a", {{0, 0.1}}).Persona("b", {{0, 0.9}}).Persona("c", {{0, 0.5}});
+  auto snapshot = builder.Build();
+  ScoreOptions options;
+  options.top_k = 2;
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), options, &result);
+  EXPECT_THAT(Ranking(*snapshot, result), ElementsAre(Pair("b", 0.9), Pair("c", 0.5)));
+}
+
+TEST(ScoringEngineTest, MissingDataBlendsMissingAffinityByCoverage) {
+  SnapshotBuilder builder(Fakes(1));
+  // Affinity 1 over the quarter of the criterion that had data, 0.2 for the rest.
+  CriterionSpec spec{0, 1.0, 0.25};
+  spec.missing_affinity = 0.2;
+  builder.Persona("a", {spec});
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  ASSERT_EQ(result.matches.size(), 1u);
+  EXPECT_DOUBLE_EQ(result.matches[0].score, 0.25 * 1.0 + 0.75 * 0.2);
+}
+
+TEST(ScoringEngineTest, NoDataAtAllScoresMissingAffinityNotZero) {
+  SnapshotBuilder builder(Fakes(1));
+  builder.Persona("a", {{0, 0.0, 0.0}});  // affinity ignored when coverage is 0
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  ASSERT_EQ(result.matches.size(), 1u);
+  EXPECT_DOUBLE_EQ(result.matches[0].score, 0.5);
+}
+
+TEST(ScoringEngineTest, RequiredCriterionBelowMinAffinityRemovesPersona) {
+  SnapshotBuilder builder(Fakes(2));
+  CriterionSpec required{1, 0.4};
+  required.required = true;
+  required.min_affinity = 0.5;
+  CriterionSpec passing = required;
+  passing.affinity = 0.5;  // the threshold itself passes
+  builder.Persona("fails", {{0, 1.0, 1.0, 10.0}, required}).Persona("passes", {{0, 0.2}, passing});
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  EXPECT_THAT(Ranking(*snapshot, result), ElementsAre(Pair("passes", 0.35)));
+}
+
+TEST(ScoringEngineTest, MinScoreFilters) {
+  SnapshotBuilder builder(Fakes(1));
+  builder.Persona("low", {{0, 0.59}}, 0.6).Persona("high", {{0, 0.6}}, 0.6);
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  EXPECT_THAT(Ranking(*snapshot, result), ElementsAre(Pair("high", 0.6)));
+}
+
+TEST(ScoringEngineTest, PersonaFilterScoresOnlyThoseCriteria) {
+  SnapshotBuilder builder(Fakes(2));
+  builder.Persona("a", {{0, 0.1}, {1, 0.3}}).Persona("b", {{0, 0.9}}).Persona("c", {{1, 0.7}});
+  auto snapshot = builder.Build();
+  const std::vector<uint32_t> filter = {snapshot->persona_index.at("c"),
+                                        snapshot->persona_index.at("a")};
+  ScoreOptions options;
+  options.persona_filter = filter;
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), options, &result);
+  EXPECT_THAT(Ranking(*snapshot, result), ElementsAre(Pair("c", 0.7), Pair("a", 0.2)));
+  EXPECT_EQ(builder.fake(0)->last_count, 1u);  // only a's criterion; b was not asked
+  EXPECT_EQ(builder.fake(1)->last_count, 2u);
+}
+
+TEST(ScoringEngineTest, ExplainReportsContributionsAndDetails) {
+  SnapshotBuilder builder(Fakes(2));
+  CriterionSpec partial{1, 0.8, 0.5, 2.0};
+  partial.missing_affinity = 0.4;
+  builder.Persona("a", {{0, 1.0}, partial});
+  auto snapshot = builder.Build();
+  ScoreOptions options;
+  options.explain = true;
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), options, &result);
+  ASSERT_EQ(result.matches.size(), 1u);
+  const auto& contributions = result.matches[0].contributions;
+  ASSERT_EQ(contributions.size(), 2u);
+  EXPECT_EQ(contributions[0].segmenter, 0u);
+  EXPECT_DOUBLE_EQ(contributions[0].affinity, 1.0);
+  EXPECT_FALSE(contributions[0].missing);
+  EXPECT_EQ(contributions[1].segmenter, 1u);
+  EXPECT_DOUBLE_EQ(contributions[1].weight, 2.0);
+  EXPECT_DOUBLE_EQ(contributions[1].coverage, 0.5);
+  EXPECT_DOUBLE_EQ(contributions[1].affinity, 0.5 * 0.8 + 0.5 * 0.4);
+  EXPECT_TRUE(contributions[1].missing);
+  ASSERT_EQ(contributions[1].details.size(), 1u);
+  EXPECT_EQ(contributions[1].details[0].field, "field");
+  EXPECT_EQ(contributions[1].details[0].reason, "why");
+  // A detail flagged missing shows the criterion's missing_affinity.
+  EXPECT_DOUBLE_EQ(contributions[1].details[0].affinity, 0.4);
+}
+
+TEST(ScoringEngineTest, NoExplanationsUnlessAsked) {
+  SnapshotBuilder builder(Fakes(1));
+  builder.Persona("a", {{0, 1.0}});
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  ASSERT_EQ(result.matches.size(), 1u);
+  EXPECT_TRUE(result.matches[0].contributions.empty());
+}
+
+TEST(ScoringEngineTest, LabelsArePrefixedWithTheSegmenterName) {
+  std::vector<std::unique_ptr<FakeSegmenter>> fakes;
+  fakes.push_back(std::make_unique<FakeSegmenter>("champions"));
+  SnapshotBuilder builder(std::move(fakes));
+  builder.Persona("a", {{0, 1.0}});
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  ASSERT_EQ(result.labels.size(), 1u);
+  EXPECT_EQ(result.labels[0].key, "seg0");
+  EXPECT_EQ(result.labels[0].value, "champions");
+}
+
+TEST(ScoringEngineTest, FailingSegmenterIsGradedAsMissingAndCounted) {
+  std::vector<std::unique_ptr<FakeSegmenter>> fakes;
+  fakes.push_back(std::make_unique<FakeSegmenter>("", /*fail=*/true));
+  fakes.push_back(std::make_unique<FakeSegmenter>());
+  SnapshotBuilder builder(std::move(fakes));
+  builder.Persona("a", {{0, 1.0}, {1, 1.0}});
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  EXPECT_EQ(result.segmenter_faults, 1u);
+  ASSERT_EQ(result.matches.size(), 1u);
+  EXPECT_DOUBLE_EQ(result.matches[0].score, (0.5 + 1.0) / 2);
+}
+
+TEST(ScoringEngineTest, NonFiniteOrOutOfRangeAnswersNeverReachTheScore) {
+  SnapshotBuilder builder(Fakes(1));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  builder.Persona("nan", {{0, nan}})
+      .Persona("inf", {{0, std::numeric_limits<double>::infinity()}})
+      .Persona("big", {{0, 7.0}})
+      .Persona("neg", {{0, -1.0}});
+  auto snapshot = builder.Build();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  EXPECT_EQ(result.segmenter_faults, 1u);
+  EXPECT_THAT(Ranking(*snapshot, result),
+              ElementsAre(Pair("big", 1.0), Pair("inf", 0.5), Pair("nan", 0.5), Pair("neg", 0.0)));
+  for (const PersonaScore& m : result.matches) EXPECT_TRUE(std::isfinite(m.score));
+}
+
+TEST(ScoringEngineTest, SameInputSameResult) {
+  SnapshotBuilder builder(Fakes(2));
+  for (int i = 0; i < 50; ++i) {
+    builder.Persona("p" + std::to_string(i), {{0, (i % 7) / 7.0}, {1, (i % 3) / 3.0}});
+  }
+  auto snapshot = builder.Build();
+  ScoreResult first, second;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &first);
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &second);
+  EXPECT_EQ(Ranking(*snapshot, first), Ranking(*snapshot, second));
+}
+
+}  // namespace
+}  // namespace persona
