@@ -1,5 +1,6 @@
 #include "service/grpc/catalog_admin_service.h"
 
+#include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "service/grpc/persona_scoring_service.h"
 
@@ -12,6 +13,12 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   out.set_seconds(nanos / 1000000000);
   out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
   return out;
+}
+
+void Finish(grpc::ServerUnaryReactor* reactor, const grpc::Status& status, RpcObserver* observer,
+            std::string_view method, absl::Time start) {
+  reactor->Finish(status);
+  if (observer != nullptr) observer->OnRpcDone(method, status.error_code(), absl::Now() - start);
 }
 
 }  // namespace
@@ -29,14 +36,15 @@ void ToProto(const CatalogProblems& problems,
 grpc::ServerUnaryReactor* CatalogAdminService::ReloadCatalog(
     grpc::CallbackServerContext* context, const persona::v1::ReloadCatalogRequest*,
     persona::v1::ReloadCatalogResponse* response) {
+  const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reloader_->PostReload([reactor, response](const ReloadOutcome& outcome) {
+  reloader_->PostReload([reactor, response, observer = observer_, start](const ReloadOutcome& outcome) {
     response->set_applied(outcome.applied);
     response->set_catalog_version(outcome.version);
     ToProto(outcome.problems, response->mutable_problems());
     // A rejected catalog is a successful call with applied=false: the caller asked what
     // happened, and the problems are the answer.
-    reactor->Finish(grpc::Status::OK);
+    Finish(reactor, grpc::Status::OK, observer, "ReloadCatalog", start);
   });
   return reactor;
 }
@@ -44,6 +52,7 @@ grpc::ServerUnaryReactor* CatalogAdminService::ReloadCatalog(
 grpc::ServerUnaryReactor* CatalogAdminService::ValidateCatalog(
     grpc::CallbackServerContext* context, const persona::v1::ValidateCatalogRequest* request,
     persona::v1::ValidateCatalogResponse* response) {
+  const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   CatalogSource source;
   CatalogProblems problems;
@@ -55,24 +64,27 @@ grpc::ServerUnaryReactor* CatalogAdminService::ValidateCatalog(
       ParseCatalogJson(request->catalog_json(), "<request>", &source, &problems);
       break;
     default:
-      reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                   "source: set either catalog or catalog_json"));
+      Finish(reactor,
+             grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "source: set either catalog or catalog_json"),
+             observer_, "ValidateCatalog", start);
       return reactor;
   }
   if (!problems.empty()) {
     response->set_valid(false);
     ToProto(problems, response->mutable_problems());
-    reactor->Finish(grpc::Status::OK);
+    Finish(reactor, grpc::Status::OK, observer_, "ValidateCatalog", start);
     return reactor;
   }
-  reloader_->PostValidate(std::move(source), [reactor, response](const CatalogLoadResult& result) {
+  reloader_->PostValidate(std::move(source), [reactor, response, observer = observer_,
+                                              start](const CatalogLoadResult& result) {
     response->set_valid(result.ok());
     ToProto(result.problems, response->mutable_problems());
     if (result.ok()) {
       response->set_personas(static_cast<uint32_t>(result.snapshot->personas.size()));
       response->set_catalog_version(result.snapshot->version);
     }
-    reactor->Finish(grpc::Status::OK);
+    Finish(reactor, grpc::Status::OK, observer, "ValidateCatalog", start);
   });
   return reactor;
 }
@@ -80,6 +92,7 @@ grpc::ServerUnaryReactor* CatalogAdminService::ValidateCatalog(
 grpc::ServerUnaryReactor* CatalogAdminService::GetCatalogStatus(
     grpc::CallbackServerContext* context, const persona::v1::GetCatalogStatusRequest*,
     persona::v1::GetCatalogStatusResponse* response) {
+  const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current()) {
     response->set_catalog_version(snapshot->version);
@@ -92,7 +105,7 @@ grpc::ServerUnaryReactor* CatalogAdminService::GetCatalogStatus(
     *response->mutable_last_reload_attempt() = ToTimestamp(status.last_attempt);
   }
   ToProto(status.last_problems, response->mutable_last_reload_problems());
-  reactor->Finish(grpc::Status::OK);
+  Finish(reactor, grpc::Status::OK, observer_, "GetCatalogStatus", start);
   return reactor;
 }
 

@@ -3,6 +3,7 @@
 #include "persona/v1/persona_service.grpc.pb.h"
 #include "service/catalog/catalog_reloader.h"
 #include "service/catalog/serving_catalog.h"
+#include "service/grpc/rpc_observer.h"
 
 namespace persona {
 
@@ -10,8 +11,10 @@ namespace persona {
 // finishes from there, so no gRPC callback thread waits on a plugin load.
 class CatalogAdminService final : public persona::v1::CatalogAdmin::CallbackService {
  public:
-  CatalogAdminService(const ServingCatalog* catalog, CatalogReloader* reloader)
-      : catalog_(catalog), reloader_(reloader) {}
+  // `observer` may be null (no metrics).
+  CatalogAdminService(const ServingCatalog* catalog, CatalogReloader* reloader,
+                      RpcObserver* observer = nullptr)
+      : catalog_(catalog), reloader_(reloader), observer_(observer) {}
 
   grpc::ServerUnaryReactor* ReloadCatalog(grpc::CallbackServerContext* context,
                                           const persona::v1::ReloadCatalogRequest* request,
@@ -26,6 +29,7 @@ class CatalogAdminService final : public persona::v1::CatalogAdmin::CallbackServ
  private:
   const ServingCatalog* catalog_;
   CatalogReloader* reloader_;
+  RpcObserver* const observer_;
 };
 
 void ToProto(const CatalogProblems& problems,

@@ -1,5 +1,6 @@
 #include "service/grpc/persona_scoring_service.h"
 
+#include "absl/time/clock.h"
 #include "service/grpc/score_handler.h"
 
 namespace persona {
@@ -9,6 +10,13 @@ const grpc::Status& NoCatalog() {
   static const grpc::Status* status = new grpc::Status(
       grpc::StatusCode::UNAVAILABLE, "no catalog is loaded yet; the server is not serving");
   return *status;
+}
+
+// Finishes a unary call and reports it to the observer, if any.
+void Finish(grpc::ServerUnaryReactor* reactor, const grpc::Status& status, RpcObserver* observer,
+            std::string_view method, absl::Time start) {
+  reactor->Finish(status);
+  if (observer != nullptr) observer->OnRpcDone(method, status.error_code(), absl::Now() - start);
 }
 
 }  // namespace
@@ -30,23 +38,28 @@ void DescribeSegmenters(const CatalogSnapshot& snapshot,
 grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
     grpc::CallbackServerContext* context, const persona::v1::ScoreCustomerRequest* request,
     persona::v1::ScoreCustomerResponse* response) {
+  const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
   if (!snapshot) {
-    reactor->Finish(NoCatalog());
+    Finish(reactor, NoCatalog(), observer_, "ScoreCustomer", start);
     return reactor;
   }
-  reactor->Finish(ScoreOneCustomer(*snapshot, *request, limits_, response));
+  uint32_t faults = 0;
+  const grpc::Status status = ScoreOneCustomer(*snapshot, *request, limits_, response, &faults);
+  if (faults > 0 && observer_ != nullptr) observer_->OnSegmenterFaults(faults);
+  Finish(reactor, status, observer_, "ScoreCustomer", start);
   return reactor;
 }
 
 grpc::ServerUnaryReactor* PersonaScoringService::ListPersonas(
     grpc::CallbackServerContext* context, const persona::v1::ListPersonasRequest*,
     persona::v1::ListPersonasResponse* response) {
+  const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
   if (!snapshot) {
-    reactor->Finish(NoCatalog());
+    Finish(reactor, NoCatalog(), observer_, "ListPersonas", start);
     return reactor;
   }
   response->set_catalog_version(snapshot->version);
@@ -60,22 +73,23 @@ grpc::ServerUnaryReactor* PersonaScoringService::ListPersonas(
     }
     for (const std::string& tag : persona.tags) summary->add_tags(tag);
   }
-  reactor->Finish(grpc::Status::OK);
+  Finish(reactor, grpc::Status::OK, observer_, "ListPersonas", start);
   return reactor;
 }
 
 grpc::ServerUnaryReactor* PersonaScoringService::ListSegmenters(
     grpc::CallbackServerContext* context, const persona::v1::ListSegmentersRequest*,
     persona::v1::ListSegmentersResponse* response) {
+  const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
   if (!snapshot) {
-    reactor->Finish(NoCatalog());
+    Finish(reactor, NoCatalog(), observer_, "ListSegmenters", start);
     return reactor;
   }
   response->set_catalog_version(snapshot->version);
   DescribeSegmenters(*snapshot, response->mutable_segmenters());
-  reactor->Finish(grpc::Status::OK);
+  Finish(reactor, grpc::Status::OK, observer_, "ListSegmenters", start);
   return reactor;
 }
 

@@ -3,6 +3,7 @@
 #include "persona/v1/persona_service.grpc.pb.h"
 #include "service/catalog/serving_catalog.h"
 #include "service/grpc/request_validator.h"
+#include "service/grpc/rpc_observer.h"
 
 namespace persona {
 
@@ -10,8 +11,10 @@ namespace persona {
 // reactor thread (scoring never blocks) against the snapshot it took once on entry.
 class PersonaScoringService final : public persona::v1::PersonaScoring::CallbackService {
  public:
-  PersonaScoringService(const ServingCatalog* catalog, RequestLimits limits)
-      : catalog_(catalog), limits_(limits) {}
+  // `observer` may be null (no metrics).
+  PersonaScoringService(const ServingCatalog* catalog, RequestLimits limits,
+                        RpcObserver* observer = nullptr)
+      : catalog_(catalog), limits_(limits), observer_(observer) {}
 
   grpc::ServerUnaryReactor* ScoreCustomer(grpc::CallbackServerContext* context,
                                           const persona::v1::ScoreCustomerRequest* request,
@@ -26,6 +29,7 @@ class PersonaScoringService final : public persona::v1::PersonaScoring::Callback
  private:
   const ServingCatalog* catalog_;
   const RequestLimits limits_;
+  RpcObserver* const observer_;
 };
 
 // Fills the public description of a snapshot's segmenters.

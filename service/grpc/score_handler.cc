@@ -13,7 +13,8 @@ namespace persona {
 grpc::Status ScoreOneCustomer(const CatalogSnapshot& snapshot,
                               const persona::v1::ScoreCustomerRequest& request,
                               const RequestLimits& limits,
-                              persona::v1::ScoreCustomerResponse* response) {
+                              persona::v1::ScoreCustomerResponse* response,
+                              uint32_t* segmenter_faults) {
   const int64_t now = absl::ToUnixSeconds(absl::Now());
   std::vector<FieldViolation> violations = ValidateScoreRequest(request, now, limits);
   if (!violations.empty()) return InvalidArgument(violations);
@@ -41,6 +42,7 @@ grpc::Status ScoreOneCustomer(const CatalogSnapshot& snapshot,
 
   thread_local ScoreResult result;
   ScoreCustomer(snapshot, view.get(), options, &result);
+  if (segmenter_faults != nullptr) *segmenter_faults = result.segmenter_faults;
 
   response->set_customer_id(request.customer().customer_id());
   response->set_catalog_version(snapshot.version);

@@ -14,6 +14,7 @@ namespace persona {
 grpc::Status ScoreOneCustomer(const CatalogSnapshot& snapshot,
                               const persona::v1::ScoreCustomerRequest& request,
                               const RequestLimits& limits,
-                              persona::v1::ScoreCustomerResponse* response);
+                              persona::v1::ScoreCustomerResponse* response,
+                              uint32_t* segmenter_faults = nullptr);
 
 }  // namespace persona

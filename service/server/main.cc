@@ -24,6 +24,7 @@
 #include "service/catalog/serving_catalog.h"
 #include "service/grpc/catalog_admin_service.h"
 #include "service/grpc/persona_scoring_service.h"
+#include "service/metrics/server_metrics.h"
 #include "service/server/event_log.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address (host:port).");
@@ -33,7 +34,7 @@ ABSL_FLAG(std::string, plugin_dir, "",
 ABSL_FLAG(std::string, catalog, "",
           "Persona catalog: a JSON file, or a directory whose *.json files form one catalog.");
 ABSL_FLAG(std::string, metrics_listen, "",
-          "Prometheus metrics address (host:port). Not implemented yet: setting it is an error.");
+          "Serve Prometheus metrics (text format, /metrics) on this host:port; empty = off.");
 ABSL_FLAG(bool, validate, false,
           "Load and check the catalog and its plugins, print every problem, exit 0 or 1.");
 ABSL_FLAG(int32_t, max_receive_message_bytes, 4 << 20, "Largest request message accepted.");
@@ -99,14 +100,25 @@ int Serve(const std::string& catalog, const CatalogLoaderOptions& options) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  std::unique_ptr<ServerMetrics> metrics;
+  if (const std::string address = absl::GetFlag(FLAGS_metrics_listen); !address.empty()) {
+    absl::StatusOr<std::unique_ptr<ServerMetrics>> started = ServerMetrics::Start(address);
+    if (!started.ok()) {
+      LogEvent("error", "metrics_listen_failed", {{"reason", std::string(started.status().message())}});
+      return 1;
+    }
+    metrics = *std::move(started);
+    LogEvent("info", "metrics_started", {{"listen", address}});
+  }
+
   ServingCatalog serving;
   CatalogReloader reloader(&serving, catalog, options);
 
   RequestLimits limits;
   limits.max_orders = static_cast<size_t>(absl::GetFlag(FLAGS_max_orders_per_customer));
   limits.max_tags = static_cast<size_t>(absl::GetFlag(FLAGS_max_tags_per_customer));
-  PersonaScoringService scoring(&serving, limits);
-  CatalogAdminService admin(&serving, &reloader);
+  PersonaScoringService scoring(&serving, limits, metrics.get());
+  CatalogAdminService admin(&serving, &reloader, metrics.get());
 
   // gRPC's built-in health service registers no protobuf descriptors; touching ours links
   // them in, so reflection can describe grpc.health.v1.Health for grpcurl.
@@ -135,9 +147,11 @@ int Serve(const std::string& catalog, const CatalogLoaderOptions& options) {
            {{"listen", listen}, {"port", std::to_string(bound_port)},
             {"plugin_dir", options.plugin_dir}, {"catalog", catalog}});
 
-  reloader.set_listener([&serving, set_serving](const ReloadOutcome& outcome) {
+  reloader.set_listener([&serving, set_serving, &metrics](const ReloadOutcome& outcome) {
     LogReload(outcome);
-    if (serving.Current()) set_serving(true);
+    const std::shared_ptr<const CatalogSnapshot> current = serving.Current();
+    if (metrics) metrics->OnReload(outcome, current.get());
+    if (current) set_serving(true);
   });
   reloader.PostReload(nullptr);
 
@@ -172,10 +186,6 @@ int main(int argc, char** argv) {
   const std::string catalog = absl::GetFlag(FLAGS_catalog);
   if (catalog.empty()) {
     std::fprintf(stderr, "error: --catalog is required (a catalog JSON file or directory)\n");
-    return 2;
-  }
-  if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
-    std::fprintf(stderr, "error: --metrics_listen is not implemented in this build\n");
     return 2;
   }
   persona::CatalogLoaderOptions options;

@@ -1,0 +1,112 @@
+#include "service/metrics/server_metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/exposer.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace persona {
+namespace {
+
+constexpr std::string_view kMethodNames[] = {
+    "ScoreCustomer",   "ScoreCustomers",  "ListPersonas",    "ListSegmenters",
+    "ReloadCatalog",   "ValidateCatalog", "GetCatalogStatus"};
+
+constexpr const char* kCodeNames[] = {
+    "OK",        "CANCELLED",           "UNKNOWN",          "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED", "NOT_FOUND",   "ALREADY_EXISTS",   "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+    "UNIMPLEMENTED", "INTERNAL",        "UNAVAILABLE",      "DATA_LOSS",
+    "UNAUTHENTICATED"};
+
+}  // namespace
+
+ServerMetrics::ServerMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  auto& requests = prometheus::BuildCounter()
+                       .Name("persona_rpc_requests_total")
+                       .Help("RPCs finished, by method and gRPC status code.")
+                       .Register(*registry_);
+  // From 25 µs to 1 s: scoring lives at the bottom of that range.
+  const prometheus::Histogram::BucketBoundaries buckets = {
+      0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+      0.005,    0.01,    0.025,  0.05,    0.1,    0.25,  1.0};
+  auto& latency = prometheus::BuildHistogram()
+                      .Name("persona_rpc_duration_seconds")
+                      .Help("Server-side RPC handling time, by method.")
+                      .Register(*registry_);
+  for (int m = 0; m < kMethods; ++m) {
+    const std::string method(kMethodNames[m]);
+    for (int c = 0; c < kCodes; ++c) {
+      requests_[m][c] = &requests.Add({{"method", method}, {"code", kCodeNames[c]}});
+    }
+    latency_[m] = &latency.Add({{"method", method}}, buckets);
+  }
+  segmenter_faults_ = &prometheus::BuildCounter()
+                           .Name("persona_segmenter_faults_total")
+                           .Help("Segmenter answers that broke the plugin contract (failure, "
+                                 "NaN/Inf, out of range); graded as missing data.")
+                           .Register(*registry_)
+                           .Add({});
+  auto& reloads = prometheus::BuildCounter()
+                      .Name("persona_catalog_reloads_total")
+                      .Help("Catalog load attempts, by outcome.")
+                      .Register(*registry_);
+  reloads_ok_ = &reloads.Add({{"outcome", "ok"}});
+  reloads_rejected_ = &reloads.Add({{"outcome", "rejected"}});
+  personas_loaded_ = &prometheus::BuildGauge()
+                          .Name("persona_personas_loaded")
+                          .Help("Personas in the serving catalog.")
+                          .Register(*registry_)
+                          .Add({});
+  catalog_info_ = &prometheus::BuildGauge()
+                       .Name("persona_catalog_info")
+                       .Help("1 for the serving catalog version.")
+                       .Register(*registry_);
+}
+
+ServerMetrics::~ServerMetrics() = default;
+
+absl::StatusOr<std::unique_ptr<ServerMetrics>> ServerMetrics::Start(const std::string& listen) {
+  std::unique_ptr<ServerMetrics> metrics(new ServerMetrics());
+  try {
+    metrics->exposer_ = std::make_unique<prometheus::Exposer>(listen);
+  } catch (const std::exception& e) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot serve metrics on ", listen, ": ", e.what()));
+  }
+  metrics->exposer_->RegisterCollectable(metrics->registry_);
+  return metrics;
+}
+
+int ServerMetrics::MethodIndex(std::string_view method) {
+  for (int m = 0; m < kMethods; ++m) {
+    if (kMethodNames[m] == method) return m;
+  }
+  return -1;
+}
+
+void ServerMetrics::OnRpcDone(std::string_view method, grpc::StatusCode code,
+                              absl::Duration latency) {
+  const int m = MethodIndex(method);
+  const int c = static_cast<int>(code);
+  if (m < 0 || c < 0 || c >= kCodes) return;
+  requests_[m][c]->Increment();
+  latency_[m]->Observe(absl::ToDoubleSeconds(latency));
+}
+
+void ServerMetrics::OnSegmenterFaults(uint32_t faults) { segmenter_faults_->Increment(faults); }
+
+void ServerMetrics::OnReload(const ReloadOutcome& outcome, const CatalogSnapshot* serving) {
+  (outcome.applied ? reloads_ok_ : reloads_rejected_)->Increment();
+  if (serving == nullptr) return;
+  personas_loaded_->Set(static_cast<double>(serving->personas.size()));
+  absl::MutexLock lock(&catalog_mutex_);
+  if (catalog_version_series_ != nullptr) catalog_info_->Remove(catalog_version_series_);
+  catalog_version_series_ = &catalog_info_->Add({{"version", serving->version}});
+  catalog_version_series_->Set(1);
+}
+
+}  // namespace persona

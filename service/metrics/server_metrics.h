@@ -1,0 +1,59 @@
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "service/catalog/catalog_reloader.h"
+#include "service/grpc/rpc_observer.h"
+
+namespace prometheus {
+class Counter;
+class Exposer;
+class Gauge;
+class Histogram;
+class Registry;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace persona {
+
+// Prometheus metrics served in the text format on --metrics_listen: RPC counts per method
+// and status code, latency histograms per method, segmenter faults, reloads ok/rejected,
+// the active catalog version (a labelled gauge) and personas loaded. Every series an RPC
+// touches is created up front, so recording is a few atomic adds, no lookups.
+class ServerMetrics : public RpcObserver {
+ public:
+  // Binds `listen` ("127.0.0.1:9464"); an error if the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<ServerMetrics>> Start(const std::string& listen);
+  ~ServerMetrics() override;
+
+  void OnRpcDone(std::string_view method, grpc::StatusCode code, absl::Duration latency) override;
+  void OnSegmenterFaults(uint32_t faults) override;
+  // After every reload attempt (loader thread).
+  void OnReload(const ReloadOutcome& outcome, const CatalogSnapshot* serving);
+
+ private:
+  static constexpr int kMethods = 7;
+  static constexpr int kCodes = 17;
+  ServerMetrics();
+  static int MethodIndex(std::string_view method);
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::array<std::array<prometheus::Counter*, kCodes>, kMethods> requests_{};
+  std::array<prometheus::Histogram*, kMethods> latency_{};
+  prometheus::Counter* segmenter_faults_ = nullptr;
+  prometheus::Counter* reloads_ok_ = nullptr;
+  prometheus::Counter* reloads_rejected_ = nullptr;
+  prometheus::Gauge* personas_loaded_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* catalog_info_ = nullptr;
+
+  absl::Mutex catalog_mutex_;  // loader thread only; guards the version series swap
+  prometheus::Gauge* catalog_version_series_ ABSL_GUARDED_BY(catalog_mutex_) = nullptr;
+};
+
+}  // namespace persona

@@ -1,0 +1,93 @@
+#include "service/metrics/server_metrics.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace persona {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// A plain HTTP/1.0 GET, as a Prometheus server scrapes.
+std::string Scrape(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+  (void)!write(fd, request.data(), request.size());
+  std::string body;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) body.append(buffer, n);
+  close(fd);
+  return body;
+}
+
+TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
+  const int port = FreePort();
+  auto metrics = ServerMetrics::Start("127.0.0.1:" + std::to_string(port));
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+
+  (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::OK, absl::Microseconds(80));
+  (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::OK, absl::Microseconds(120));
+  (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::INVALID_ARGUMENT, absl::Microseconds(30));
+  (*metrics)->OnSegmenterFaults(2);
+
+  CatalogSnapshot snapshot;
+  snapshot.version = "2026-11-22.1";
+  snapshot.personas.resize(5);
+  ReloadOutcome ok;
+  ok.applied = true;
+  (*metrics)->OnReload(ok, &snapshot);
+  ReloadOutcome rejected;
+  (*metrics)->OnReload(rejected, &snapshot);
+  snapshot.version = "2026-11-22.2";
+  (*metrics)->OnReload(ok, &snapshot);
+
+  const std::string text = Scrape(port);
+  EXPECT_THAT(text, HasSubstr("200 OK"));
+  EXPECT_THAT(text, HasSubstr("persona_rpc_requests_total{code=\"OK\",method=\"ScoreCustomer\"} 2"));
+  EXPECT_THAT(text, HasSubstr(
+                        "persona_rpc_requests_total{code=\"INVALID_ARGUMENT\",method=\"ScoreCustomer\"} 1"));
+  EXPECT_THAT(text, HasSubstr("persona_rpc_duration_seconds_count{method=\"ScoreCustomer\"} 3"));
+  EXPECT_THAT(text, HasSubstr("persona_segmenter_faults_total 2"));
+  EXPECT_THAT(text, HasSubstr("persona_catalog_reloads_total{outcome=\"ok\"} 2"));
+  EXPECT_THAT(text, HasSubstr("persona_catalog_reloads_total{outcome=\"rejected\"} 1"));
+  EXPECT_THAT(text, HasSubstr("persona_personas_loaded 5"));
+  // Only the serving version is 1; the replaced one is gone.
+  EXPECT_THAT(text, HasSubstr("persona_catalog_info{version=\"2026-11-22.2\"} 1"));
+  EXPECT_THAT(text, Not(HasSubstr("version=\"2026-11-22.1\"")));
+}
+
+TEST(ServerMetricsTest, UnbindableAddressIsAnError) {
+  auto metrics = ServerMetrics::Start("256.1.1.1:1");
+  EXPECT_FALSE(metrics.ok());
+}
+
+}  // namespace
+}  // namespace persona
