@@ -1,8 +1,8 @@
 // persona-cli: the command line for persona-server.
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,9 +39,9 @@ constexpr char kUsage[] =
     "  status      show the live catalog version, plugins and last reload problems\n";
 
 void SetDeadline(grpc::ClientContext* context) {
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::milliseconds(static_cast<int64_t>(
-                            absl::GetFlag(FLAGS_timeout_seconds) * 1000)));
+  context->set_deadline(
+      std::chrono::system_clock::now() +
+      std::chrono::milliseconds(static_cast<int64_t>(absl::GetFlag(FLAGS_timeout_seconds) * 1000)));
 }
 
 int Fail(const grpc::Status& status) {

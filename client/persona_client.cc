@@ -23,9 +23,9 @@ absl::Status ReadJsonFile(const std::string& path, google::protobuf::Message* me
   options.ignore_unknown_fields = false;
   const auto status = google::protobuf::util::JsonStringToMessage(text.str(), message, options);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": not a valid ", message->GetDescriptor()->full_name(), ": ",
-                     std::string(status.message())));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not a valid ",
+                                                   message->GetDescriptor()->full_name(), ": ",
+                                                   std::string(status.message())));
   }
   return absl::OkStatus();
 }
@@ -40,15 +40,26 @@ std::string ToJson(const google::protobuf::Message& message) {
 }
 
 std::string DescribeStatus(const grpc::Status& status) {
-  static const char* const kNames[] = {
-      "OK",        "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",   "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",     "UNAVAILABLE",      "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
   const int code = static_cast<int>(status.error_code());
-  std::string out = absl::StrCat(code >= 0 && code <= 16 ? kNames[code] : "CODE", ": ",
-                                 status.error_message());
+  std::string out =
+      absl::StrCat(code >= 0 && code <= 16 ? kNames[code] : "CODE", ": ", status.error_message());
   google::rpc::Status details;
   if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
     for (const auto& any : details.details()) {

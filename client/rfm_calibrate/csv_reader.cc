@@ -63,8 +63,8 @@ CsvReader::Status CsvReader::ParseQuoted(std::vector<std::string_view>* fields,
           // A stray quote would otherwise pull the rest of the file into one field; memory
           // stays bounded and the error points at the quote.
           if (unquoted_.size() > kMaxQuotedRecordBytes) {
-            *error = "quoted field " + std::to_string(spans_.size() + 1) +
-                     " runs past " + std::to_string(kMaxQuotedRecordBytes) +
+            *error = "quoted field " + std::to_string(spans_.size() + 1) + " runs past " +
+                     std::to_string(kMaxQuotedRecordBytes) +
                      " bytes: probably an unterminated quote (opened on line " +
                      std::to_string(record_line_) + ")";
             return Status::kError;
@@ -86,8 +86,8 @@ CsvReader::Status CsvReader::ParseQuoted(std::vector<std::string_view>* fields,
       }
       while (i < line_.size() && IsBlank(line_[i])) ++i;
       if (i < line_.size() && line_[i] != ',') {
-        *error = "unexpected text after the closing quote of field " +
-                 std::to_string(spans_.size() + 1);
+        *error =
+            "unexpected text after the closing quote of field " + std::to_string(spans_.size() + 1);
         return Status::kError;
       }
     } else {

@@ -83,8 +83,9 @@ bool ParseEpoch(std::string_view text, int64_t* out, std::string* error) {
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, v);
   if (ec != std::errc() || ptr != end || v > kMaxUnixSeconds || v < kMinUnixSeconds) {
-    return Fail(error, "epoch seconds out of range (after 9999-12-31 or before 0001-01-01; "
-                       "milliseconds are not accepted)");
+    return Fail(error,
+                "epoch seconds out of range (after 9999-12-31 or before 0001-01-01; "
+                "milliseconds are not accepted)");
   }
   *out = v;
   return true;
@@ -113,7 +114,8 @@ bool ParseTime(std::string_view text, int64_t* unix_seconds, std::string* error)
     return Fail(error, std::string("not a date or time") + kExpected);
   }
   if (year < 1) return Fail(error, "year must be 0001..9999");
-  if (month < 1 || month > 12) return Fail(error, "month " + std::to_string(month) + " is not 1..12");
+  if (month < 1 || month > 12)
+    return Fail(error, "month " + std::to_string(month) + " is not 1..12");
   if (day < 1 || day > DaysInMonth(year, month)) {
     return Fail(error, "day " + std::to_string(day) + " does not exist in " +
                            std::string(text.substr(0, 7)));
@@ -171,8 +173,8 @@ std::string FormatTime(int64_t unix_seconds) {
   int m = 0, d = 0;
   CivilFromDays(days, &y, &m, &d);
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(y),
-                m, d, static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
+  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(y), m,
+                d, static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
                 static_cast<int>(rest % 60));
   return buf;
 }

@@ -18,8 +18,7 @@ namespace persona {
 namespace rfm_calibrate {
 namespace {
 
-constexpr std::array<std::string_view, 4> kColumns = {"customer_id", "order_id", "time",
-                                                      "amount"};
+constexpr std::array<std::string_view, 4> kColumns = {"customer_id", "order_id", "time", "amount"};
 constexpr char kColumnList[] = "customer_id,order_id,time,amount";
 enum Column { kCustomerId = 0, kOrderId = 1, kTime = 2, kAmount = 3 };
 
@@ -226,9 +225,8 @@ DimensionResult CalibrateValues(std::string_view name, std::vector<double> value
     std::string list;
     for (double d : distinct) list += (list.empty() ? "" : ", ") + FormatNumber(d);
     errors->push_back({0, prefix + "only " + std::to_string(m) + " distinct value" +
-                              (m == 1 ? "" : "s") + " among " + std::to_string(n) +
-                              " customers (" + list +
-                              "); quintile cut points need at least 5 distinct values"});
+                              (m == 1 ? "" : "s") + " among " + std::to_string(n) + " customers (" +
+                              list + "); quintile cut points need at least 5 distinct values"});
     return dim;
   }
   for (size_t i = 0; i < 4; ++i) {
@@ -258,8 +256,8 @@ DimensionResult CalibrateValues(std::string_view name, std::vector<double> value
   }
   dim.ok = true;
   for (double v : values) {
-    const int score = recency ? rfm::RecencyScore(v, dim.cut_points)
-                              : rfm::AscendingScore(v, dim.cut_points);
+    const int score =
+        recency ? rfm::RecencyScore(v, dim.cut_points) : rfm::AscendingScore(v, dim.cut_points);
     ++dim.score_counts[score - 1];
   }
   const char letter = Letter(name);
@@ -296,8 +294,9 @@ CalibrationResult Calibrate(std::istream& csv, const CalibrateOptions& options) 
     // until then would cost memory per order, so the input is read twice instead.
     const std::istream::pos_type start = csv.tellg();
     if (start == std::istream::pos_type(-1)) {
-      result.errors.push_back({0, "the input is not seekable: give as_of (the default, the "
-                                  "latest order time, needs a second pass over the input)"});
+      result.errors.push_back({0,
+                               "the input is not seekable: give as_of (the default, the "
+                               "latest order time, needs a second pass over the input)"});
       return result;
     }
     OrderScanner scan(csv, /*report=*/true, options, &result);
@@ -347,8 +346,8 @@ CalibrationResult Calibrate(std::istream& csv, const CalibrateOptions& options) 
     scan.Finish();
   }
   if (result.orders_after_as_of > 0) {
-    result.warnings.push_back(std::to_string(result.orders_after_as_of) +
-                              " orders after as_of " + FormatTime(*as_of) + " were ignored");
+    result.warnings.push_back(std::to_string(result.orders_after_as_of) + " orders after as_of " +
+                              FormatTime(*as_of) + " were ignored");
   }
   if (tallies.empty()) {
     result.errors.push_back({0, "no valid orders at or before as_of " + FormatTime(*as_of)});

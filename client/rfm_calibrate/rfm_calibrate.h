@@ -59,8 +59,8 @@ struct CalibrationResult {
   DimensionResult recency;
   DimensionResult frequency;
   DimensionResult monetary;
-  std::vector<std::string> warnings;       // uneven bins, moved cut points, ignored orders
-  std::vector<CalibrationError> errors;    // bad rows (with lines) and failed dimensions
+  std::vector<std::string> warnings;     // uneven bins, moved cut points, ignored orders
+  std::vector<CalibrationError> errors;  // bad rows (with lines) and failed dimensions
 
   bool ok() const { return errors.empty(); }
 };

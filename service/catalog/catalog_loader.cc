@@ -60,10 +60,10 @@ CatalogLoadResult BuildCatalogSnapshot(const CatalogSource& source,
     const fs::path plugin_path = fs::path(options.plugin_dir) / spec.plugin();
     std::error_code ec;
     if (!fs::is_regular_file(plugin_path, ec)) {
-      result.problems.push_back({file, absl::StrCat(path, ".plugin"),
-                                 absl::StrCat("plugin file ", plugin_path.string(),
-                                              " does not exist (plugin directory: ",
-                                              options.plugin_dir, ")")});
+      result.problems.push_back(
+          {file, absl::StrCat(path, ".plugin"),
+           absl::StrCat("plugin file ", plugin_path.string(),
+                        " does not exist (plugin directory: ", options.plugin_dir, ")")});
       continue;
     }
     absl::StatusOr<std::string> sha256 = Sha256OfFile(plugin_path.string());
@@ -103,7 +103,8 @@ CatalogLoadResult BuildCatalogSnapshot(const CatalogSource& source,
     slot.info.name = spec.name();
     slot.info.plugin_file = spec.plugin();
     slot.info.plugin_name.assign(api.name.data, api.name.size);
-    if (api.version.data != nullptr) slot.info.plugin_version.assign(api.version.data, api.version.size);
+    if (api.version.data != nullptr)
+      slot.info.plugin_version.assign(api.version.data, api.version.size);
     if (api.description.data != nullptr) {
       slot.info.description.assign(api.description.data, api.description.size);
     }
@@ -117,9 +118,8 @@ CatalogLoadResult BuildCatalogSnapshot(const CatalogSource& source,
   // Personas in id order: the engine breaks score ties by index, which is then by id.
   std::vector<int> order(catalog.personas_size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
-    return catalog.personas(a).id() < catalog.personas(b).id();
-  });
+  std::sort(order.begin(), order.end(),
+            [&](int a, int b) { return catalog.personas(a).id() < catalog.personas(b).id(); });
   for (int p : order) {
     const auto& spec = catalog.personas(p);
     const std::string& file = source.persona_files[p];

@@ -27,7 +27,6 @@ CatalogLoadResult BuildCatalogSnapshot(const CatalogSource& source,
                                        const CatalogLoaderOptions& options);
 
 // Reads a catalog file or directory, then BuildCatalogSnapshot.
-CatalogLoadResult LoadCatalog(const std::string& catalog_path,
-                              const CatalogLoaderOptions& options);
+CatalogLoadResult LoadCatalog(const std::string& catalog_path, const CatalogLoaderOptions& options);
 
 }  // namespace persona

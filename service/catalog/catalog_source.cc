@@ -25,9 +25,9 @@ bool ReadFile(const fs::path& path, std::string* contents, CatalogProblems* prob
     return false;
   }
   if (size > kMaxCatalogFileBytes) {
-    problems->push_back({path.string(), "",
-                         absl::StrCat("file is ", size, " bytes; the limit is ",
-                                      kMaxCatalogFileBytes)});
+    problems->push_back(
+        {path.string(), "",
+         absl::StrCat("file is ", size, " bytes; the limit is ", kMaxCatalogFileBytes)});
     return false;
   }
   std::ifstream in(path, std::ios::binary);
@@ -75,8 +75,9 @@ bool ParseCatalogJson(const std::string& json, const std::string& file, CatalogS
   if (!status.ok()) {
     // protobuf's message carries the field path where it can ("personas[0].colour: Cannot
     // find field."); keep it whole.
-    problems->push_back({file, "", absl::StrCat("not a valid persona.v1.PersonaCatalog: ",
-                                                std::string(status.message()))});
+    problems->push_back(
+        {file, "",
+         absl::StrCat("not a valid persona.v1.PersonaCatalog: ", std::string(status.message()))});
     return false;
   }
   *out = CatalogSourceFromProto(catalog, file);

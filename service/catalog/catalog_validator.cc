@@ -59,8 +59,7 @@ void CheckFinite(const google::protobuf::Value& value, const std::string& path,
       break;
     case google::protobuf::Value::kListValue:
       for (int i = 0; i < value.list_value().values_size(); ++i) {
-        CheckFinite(value.list_value().values(i), absl::StrCat(path, "[", i, "]"), file,
-                    problems);
+        CheckFinite(value.list_value().values(i), absl::StrCat(path, "[", i, "]"), file, problems);
       }
       break;
     case google::protobuf::Value::kStructValue:
@@ -104,9 +103,9 @@ bool ValidateCatalogSchema(const CatalogSource& source, CatalogProblems* problem
   if (catalog.version().empty()) {
     problems->push_back({source.version_file, "version", "is required"});
   } else if (catalog.version().size() > kMaxVersionBytes || !IsPrintable(catalog.version())) {
-    problems->push_back({source.version_file, "version",
-                         absl::StrCat("must be printable and at most ", kMaxVersionBytes,
-                                      " bytes")});
+    problems->push_back(
+        {source.version_file, "version",
+         absl::StrCat("must be printable and at most ", kMaxVersionBytes, " bytes")});
   }
 
   if (catalog.segmenters_size() == 0) {
@@ -144,8 +143,8 @@ bool ValidateCatalogSchema(const CatalogSource& source, CatalogProblems* problem
   if (catalog.personas_size() == 0) {
     problems->push_back({source.version_file, "personas", "at least one persona is required"});
   } else if (catalog.personas_size() > kMaxPersonas) {
-    problems->push_back({source.version_file, "personas",
-                         absl::StrCat("at most ", kMaxPersonas, " personas")});
+    problems->push_back(
+        {source.version_file, "personas", absl::StrCat("at most ", kMaxPersonas, " personas")});
   }
   absl::flat_hash_map<std::string, std::string> persona_file;
   for (int p = 0; p < catalog.personas_size(); ++p) {
@@ -159,15 +158,15 @@ bool ValidateCatalogSchema(const CatalogSource& source, CatalogProblems* problem
                            absl::StrCat("\"", persona.id(),
                                         "\" must match [a-z0-9][a-z0-9_.-]* (at most 64 bytes)")});
     } else if (auto [it, inserted] = persona_file.emplace(persona.id(), file); !inserted) {
-      problems->push_back({file, absl::StrCat(path, ".id"),
-                           absl::StrCat("duplicate persona id (also defined in ", it->second,
-                                        ")")});
+      problems->push_back(
+          {file, absl::StrCat(path, ".id"),
+           absl::StrCat("duplicate persona id (also defined in ", it->second, ")")});
     }
     if (persona.display_name().empty() || persona.display_name().size() > kMaxDisplayNameBytes ||
         !IsPrintable(persona.display_name())) {
-      problems->push_back({file, absl::StrCat(path, ".display_name"),
-                           absl::StrCat("is required, printable, at most ", kMaxDisplayNameBytes,
-                                        " bytes")});
+      problems->push_back(
+          {file, absl::StrCat(path, ".display_name"),
+           absl::StrCat("is required, printable, at most ", kMaxDisplayNameBytes, " bytes")});
     }
     if (persona.description().size() > kMaxDescriptionBytes) {
       problems->push_back({file, absl::StrCat(path, ".description"),
@@ -177,8 +176,8 @@ bool ValidateCatalogSchema(const CatalogSource& source, CatalogProblems* problem
       CheckUnit(persona.min_score(), absl::StrCat(path, ".min_score"), file, problems);
     }
     if (persona.criteria_size() == 0) {
-      problems->push_back({file, absl::StrCat(path, ".criteria"),
-                           "at least one criterion is required"});
+      problems->push_back(
+          {file, absl::StrCat(path, ".criteria"), "at least one criterion is required"});
     } else if (persona.criteria_size() > static_cast<int>(kMaxCriteriaPerPersona)) {
       problems->push_back({file, absl::StrCat(path, ".criteria"),
                            absl::StrCat("at most ", kMaxCriteriaPerPersona, " criteria")});
@@ -199,9 +198,9 @@ bool ValidateCatalogSchema(const CatalogSource& source, CatalogProblems* problem
       }
       if (!std::isfinite(criterion.weight()) || criterion.weight() <= 0.0 ||
           criterion.weight() > kMaxWeight) {
-        problems->push_back({file, absl::StrCat(cpath, ".weight"),
-                             absl::StrCat("must be > 0 and at most ", kMaxWeight, ", got ",
-                                          criterion.weight())});
+        problems->push_back(
+            {file, absl::StrCat(cpath, ".weight"),
+             absl::StrCat("must be > 0 and at most ", kMaxWeight, ", got ", criterion.weight())});
       }
       if (criterion.has_min_affinity()) {
         CheckUnit(criterion.min_affinity(), absl::StrCat(cpath, ".min_affinity"), file, problems);

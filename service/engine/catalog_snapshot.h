@@ -67,7 +67,6 @@ struct CatalogSnapshot {
   size_t criterion_count = 0;  // across all segmenters
   // Where each slot's scores start in the engine's per-request score array.
   std::vector<uint32_t> slot_offsets;
-
 };
 
 }  // namespace persona

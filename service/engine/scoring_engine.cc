@@ -51,12 +51,11 @@ void AddLabel(void* host_context, PersonaString key, PersonaString value) {
   context->result->labels.push_back(std::move(label));
 }
 
-void AddDetail(void* host_context, size_t criterion_index, PersonaString field,
-               double affinity, int32_t missing, PersonaString reason) {
+void AddDetail(void* host_context, size_t criterion_index, PersonaString field, double affinity,
+               int32_t missing, PersonaString reason) {
   auto* context = static_cast<SinkContext*>(host_context);
-  const uint32_t position = context->positions != nullptr
-                                ? context->positions[criterion_index]
-                                : static_cast<uint32_t>(criterion_index);
+  const uint32_t position = context->positions != nullptr ? context->positions[criterion_index]
+                                                          : static_cast<uint32_t>(criterion_index);
   if (position >= context->slot->criteria.size()) return;  // plugin bug: ignore
   ScoredDetail detail;
   detail.field = std::string(ToView(field));
@@ -113,8 +112,8 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
   scratch.details.clear();
 
   SinkContext sink_context{nullptr, 0, nullptr, result, &scratch.details};
-  PersonaScoreSink sink{sizeof(PersonaScoreSink), &sink_context, options.explain ? 1 : 0,
-                        &AddLabel, &AddDetail};
+  PersonaScoreSink sink{sizeof(PersonaScoreSink), &sink_context, options.explain ? 1 : 0, &AddLabel,
+                        &AddDetail};
   PersonaScoreRequest request{sizeof(PersonaScoreRequest), options.as_of_unix_seconds, &sink};
 
   const bool filtered = !options.persona_filter.empty();
@@ -158,7 +157,8 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
     const CompiledPersona& persona = snapshot.personas[persona_index];
     double weighted = 0.0;
     for (const CompiledCriterion& c : persona.criteria) {
-      const PersonaCriterionScore& s = scratch.scores[snapshot.slot_offsets[c.segmenter] + c.position];
+      const PersonaCriterionScore& s =
+          scratch.scores[snapshot.slot_offsets[c.segmenter] + c.position];
       const double affinity = s.coverage * s.affinity + (1.0 - s.coverage) * c.missing_affinity;
       if (c.required && affinity < c.min_affinity) return;
       weighted += c.weight * affinity;

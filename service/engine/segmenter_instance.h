@@ -17,8 +17,7 @@ class SegmenterInstance {
   virtual ~SegmenterInstance() = default;
 
   // Load time only. Turns one criterion's params into the plugin's compiled form.
-  virtual absl::StatusOr<const PersonaCompiledCriterion*> Compile(
-      const PersonaValue& params) = 0;
+  virtual absl::StatusOr<const PersonaCompiledCriterion*> Compile(const PersonaValue& params) = 0;
 
   // Hot path: grades `customer` against criteria[0..count) into scores[0..count). Returns
   // false (with a reason in `error`) when the segmenter failed; the engine then treats its

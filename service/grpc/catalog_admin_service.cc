@@ -38,14 +38,15 @@ grpc::ServerUnaryReactor* CatalogAdminService::ReloadCatalog(
     persona::v1::ReloadCatalogResponse* response) {
   const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reloader_->PostReload([reactor, response, observer = observer_, start](const ReloadOutcome& outcome) {
-    response->set_applied(outcome.applied);
-    response->set_catalog_version(outcome.version);
-    ToProto(outcome.problems, response->mutable_problems());
-    // A rejected catalog is a successful call with applied=false: the caller asked what
-    // happened, and the problems are the answer.
-    Finish(reactor, grpc::Status::OK, observer, "ReloadCatalog", start);
-  });
+  reloader_->PostReload(
+      [reactor, response, observer = observer_, start](const ReloadOutcome& outcome) {
+        response->set_applied(outcome.applied);
+        response->set_catalog_version(outcome.version);
+        ToProto(outcome.problems, response->mutable_problems());
+        // A rejected catalog is a successful call with applied=false: the caller asked what
+        // happened, and the problems are the answer.
+        Finish(reactor, grpc::Status::OK, observer, "ReloadCatalog", start);
+      });
   return reactor;
 }
 

@@ -35,43 +35,65 @@ std::string NormalizeTag(std::string_view tag) {
 
 std::string_view GenderName(persona::v1::Gender value) {
   switch (value) {
-    case persona::v1::GENDER_FEMALE: return "female";
-    case persona::v1::GENDER_MALE: return "male";
-    case persona::v1::GENDER_NON_BINARY: return "non_binary";
-    case persona::v1::GENDER_OTHER: return "other";
-    default: return "";
+    case persona::v1::GENDER_FEMALE:
+      return "female";
+    case persona::v1::GENDER_MALE:
+      return "male";
+    case persona::v1::GENDER_NON_BINARY:
+      return "non_binary";
+    case persona::v1::GENDER_OTHER:
+      return "other";
+    default:
+      return "";
   }
 }
 
 std::string_view UrbanicityName(persona::v1::Urbanicity value) {
   switch (value) {
-    case persona::v1::URBANICITY_URBAN: return "urban";
-    case persona::v1::URBANICITY_SUBURBAN: return "suburban";
-    case persona::v1::URBANICITY_RURAL: return "rural";
-    default: return "";
+    case persona::v1::URBANICITY_URBAN:
+      return "urban";
+    case persona::v1::URBANICITY_SUBURBAN:
+      return "suburban";
+    case persona::v1::URBANICITY_RURAL:
+      return "rural";
+    default:
+      return "";
   }
 }
 
 std::string_view EducationName(persona::v1::Education value) {
   switch (value) {
-    case persona::v1::EDUCATION_PRIMARY: return "primary";
-    case persona::v1::EDUCATION_SECONDARY: return "secondary";
-    case persona::v1::EDUCATION_VOCATIONAL: return "vocational";
-    case persona::v1::EDUCATION_BACHELOR: return "bachelor";
-    case persona::v1::EDUCATION_MASTER: return "master";
-    case persona::v1::EDUCATION_DOCTORATE: return "doctorate";
-    default: return "";
+    case persona::v1::EDUCATION_PRIMARY:
+      return "primary";
+    case persona::v1::EDUCATION_SECONDARY:
+      return "secondary";
+    case persona::v1::EDUCATION_VOCATIONAL:
+      return "vocational";
+    case persona::v1::EDUCATION_BACHELOR:
+      return "bachelor";
+    case persona::v1::EDUCATION_MASTER:
+      return "master";
+    case persona::v1::EDUCATION_DOCTORATE:
+      return "doctorate";
+    default:
+      return "";
   }
 }
 
 std::string_view MaritalStatusName(persona::v1::MaritalStatus value) {
   switch (value) {
-    case persona::v1::MARITAL_STATUS_SINGLE: return "single";
-    case persona::v1::MARITAL_STATUS_MARRIED: return "married";
-    case persona::v1::MARITAL_STATUS_DOMESTIC_PARTNERSHIP: return "domestic_partnership";
-    case persona::v1::MARITAL_STATUS_DIVORCED: return "divorced";
-    case persona::v1::MARITAL_STATUS_WIDOWED: return "widowed";
-    default: return "";
+    case persona::v1::MARITAL_STATUS_SINGLE:
+      return "single";
+    case persona::v1::MARITAL_STATUS_MARRIED:
+      return "married";
+    case persona::v1::MARITAL_STATUS_DOMESTIC_PARTNERSHIP:
+      return "domestic_partnership";
+    case persona::v1::MARITAL_STATUS_DIVORCED:
+      return "divorced";
+    case persona::v1::MARITAL_STATUS_WIDOWED:
+      return "widowed";
+    default:
+      return "";
   }
 }
 
@@ -89,7 +111,8 @@ void CustomerView::AddTags(const Strings& source, std::vector<PendingTag>* out) 
 PersonaStringList CustomerView::FinishList(std::vector<PendingTag>& tags,
                                            std::vector<PersonaString>* out) {
   out->clear();
-  for (const PendingTag& tag : tags) out->push_back(Str({tag_bytes_.data() + tag.offset, tag.size}));
+  for (const PendingTag& tag : tags)
+    out->push_back(Str({tag_bytes_.data() + tag.offset, tag.size}));
   const auto view = [](const PersonaString& s) { return std::string_view(s.data, s.size); };
   std::sort(out->begin(), out->end(),
             [&](const PersonaString& a, const PersonaString& b) { return view(a) < view(b); });
@@ -125,9 +148,10 @@ void CustomerView::Reset(const persona::v1::Customer& customer) {
   for (const auto& order : behavior.orders()) {
     orders_.push_back(PersonaOrder{Str(order.order_id()), order.time().seconds(), order.amount()});
   }
-  std::stable_sort(orders_.begin(), orders_.end(), [](const PersonaOrder& a, const PersonaOrder& b) {
-    return a.time_unix_seconds < b.time_unix_seconds;
-  });
+  std::stable_sort(orders_.begin(), orders_.end(),
+                   [](const PersonaOrder& a, const PersonaOrder& b) {
+                     return a.time_unix_seconds < b.time_unix_seconds;
+                   });
   view_.orders = orders_.data();
   view_.order_count = orders_.size();
   const auto& rfm = behavior.rfm();
@@ -156,13 +180,16 @@ void CustomerView::Reset(const persona::v1::Customer& customer) {
     interests_.push_back(
         PersonaTagStrength{Str({tag_bytes_.data() + tag.offset, tag.size}), tag.strength});
   }
-  const auto tag_of = [](const PersonaTagStrength& t) { return std::string_view(t.tag.data, t.tag.size); };
+  const auto tag_of = [](const PersonaTagStrength& t) {
+    return std::string_view(t.tag.data, t.tag.size);
+  };
   std::sort(interests_.begin(), interests_.end(),
             [&](const auto& a, const auto& b) { return tag_of(a) < tag_of(b); });
   // Validation rejects tags equal after normalisation; keep the first if one slips through.
-  interests_.erase(std::unique(interests_.begin(), interests_.end(),
-                               [&](const auto& a, const auto& b) { return tag_of(a) == tag_of(b); }),
-                   interests_.end());
+  interests_.erase(
+      std::unique(interests_.begin(), interests_.end(),
+                  [&](const auto& a, const auto& b) { return tag_of(a) == tag_of(b); }),
+      interests_.end());
   view_.interests = interests_.data();
   view_.interest_count = interests_.size();
   view_.preferred_brands = FinishList(pending_brands_, &brands_);
@@ -173,7 +200,8 @@ void CustomerView::Reset(const persona::v1::Customer& customer) {
 
   const auto& personality = psychographics.personality();
   view_.openness = Number(personality.has_openness(), personality.openness());
-  view_.conscientiousness = Number(personality.has_conscientiousness(), personality.conscientiousness());
+  view_.conscientiousness =
+      Number(personality.has_conscientiousness(), personality.conscientiousness());
   view_.extraversion = Number(personality.has_extraversion(), personality.extraversion());
   view_.agreeableness = Number(personality.has_agreeableness(), personality.agreeableness());
   view_.neuroticism = Number(personality.has_neuroticism(), personality.neuroticism());
@@ -182,7 +210,9 @@ void CustomerView::Reset(const persona::v1::Customer& customer) {
   for (const auto& [key, value] : customer.attributes()) {
     attributes_.push_back(PersonaKeyValue{Str(key), Str(value)});
   }
-  const auto key_of = [](const PersonaKeyValue& kv) { return std::string_view(kv.key.data, kv.key.size); };
+  const auto key_of = [](const PersonaKeyValue& kv) {
+    return std::string_view(kv.key.data, kv.key.size);
+  };
   std::sort(attributes_.begin(), attributes_.end(),
             [&](const auto& a, const auto& b) { return key_of(a) < key_of(b); });
   view_.attributes = attributes_.data();

@@ -39,8 +39,8 @@ class CustomerView {
   PersonaCustomer view_{};
   std::string tag_bytes_;
   std::vector<PersonaOrder> orders_;
-  std::vector<PendingTag> pending_interests_, pending_brands_, pending_channels_,
-      pending_values_, pending_lifestyle_, pending_preferred_channels_;
+  std::vector<PendingTag> pending_interests_, pending_brands_, pending_channels_, pending_values_,
+      pending_lifestyle_, pending_preferred_channels_;
   std::vector<PersonaTagStrength> interests_;
   std::vector<PersonaString> brands_, channels_, values_, lifestyle_, preferred_channels_;
   std::vector<PersonaKeyValue> attributes_;

@@ -88,7 +88,6 @@ class Checker {
   std::vector<FieldViolation>* out_;
 };
 
-
 }  // namespace
 
 std::vector<FieldViolation> ValidateScoreRequest(const persona::v1::ScoreCustomerRequest& request,
@@ -98,8 +97,8 @@ std::vector<FieldViolation> ValidateScoreRequest(const persona::v1::ScoreCustome
   Checker check(&violations);
 
   if (request.top_k() > limits.max_top_k) {
-    check.Fail("top_k", absl::StrCat("must be at most ", limits.max_top_k, ", got ",
-                                     request.top_k()));
+    check.Fail("top_k",
+               absl::StrCat("must be at most ", limits.max_top_k, ", got ", request.top_k()));
   }
   if (static_cast<size_t>(request.persona_ids_size()) > limits.max_persona_ids) {
     check.Fail("persona_ids", absl::StrCat("at most ", limits.max_persona_ids, " ids, got ",
@@ -183,8 +182,8 @@ std::vector<FieldViolation> ValidateScoreRequest(const persona::v1::ScoreCustome
       const std::string path = absl::StrCat("customer.behavior.orders[", i, "]");
       check.Text(order.order_id(), path + ".order_id", kMaxIdBytes, /*required=*/true);
       if (!order.order_id().empty() && !order_ids.insert(order.order_id()).second) {
-        check.Fail(path + ".order_id", absl::StrCat("duplicate order id \"",
-                                                    order.order_id().substr(0, 80), "\""));
+        check.Fail(path + ".order_id",
+                   absl::StrCat("duplicate order id \"", order.order_id().substr(0, 80), "\""));
       }
       if (!order.has_time()) {
         check.Fail(path + ".time", "is required");
@@ -225,8 +224,8 @@ std::vector<FieldViolation> ValidateScoreRequest(const persona::v1::ScoreCustome
     std::sort(interests.begin(), interests.end());
     absl::flat_hash_set<std::string> normalized;
     for (const auto& [tag, strength] : interests) {
-      const std::string path = absl::StrCat("customer.psychographics.interests[\"",
-                                            tag.substr(0, kMaxTagBytes), "\"]");
+      const std::string path =
+          absl::StrCat("customer.psychographics.interests[\"", tag.substr(0, kMaxTagBytes), "\"]");
       if (TrimTag(tag).empty()) {
         check.Fail(path, "tag must not be empty");
         continue;
@@ -235,7 +234,8 @@ std::vector<FieldViolation> ValidateScoreRequest(const persona::v1::ScoreCustome
       check.Unit(true, strength, path);
       if (!normalized.insert(NormalizeTag(tag)).second) {
         check.Fail(path, absl::StrCat("duplicates another tag once case and surrounding "
-                                      "whitespace are ignored (\"", NormalizeTag(tag), "\")"));
+                                      "whitespace are ignored (\"",
+                                      NormalizeTag(tag), "\")"));
       }
     }
   }
@@ -253,9 +253,9 @@ std::vector<FieldViolation> ValidateScoreRequest(const persona::v1::ScoreCustome
   check.Unit(personality.has_neuroticism(), personality.neuroticism(), p + "neuroticism");
 
   if (static_cast<size_t>(customer.attributes_size()) > limits.max_attributes) {
-    check.Fail("customer.attributes", absl::StrCat("at most ", limits.max_attributes,
-                                                   " attributes, got ",
-                                                   customer.attributes_size()));
+    check.Fail("customer.attributes",
+               absl::StrCat("at most ", limits.max_attributes, " attributes, got ",
+                            customer.attributes_size()));
   } else {
     std::vector<std::pair<std::string, std::string>> attributes(customer.attributes().begin(),
                                                                 customer.attributes().end());

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <grpcpp/support/status.h>
+
 #include <string>
 #include <vector>
-
-#include <grpcpp/support/status.h>
 
 #include "service/grpc/request_validator.h"
 

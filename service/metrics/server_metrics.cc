@@ -11,16 +11,15 @@
 namespace persona {
 namespace {
 
-constexpr std::string_view kMethodNames[] = {
-    "ScoreCustomer",   "ScoreCustomers",  "ListPersonas",    "ListSegmenters",
-    "ReloadCatalog",   "ValidateCatalog", "GetCatalogStatus"};
+constexpr std::string_view kMethodNames[] = {"ScoreCustomer",   "ScoreCustomers", "ListPersonas",
+                                             "ListSegmenters",  "ReloadCatalog",  "ValidateCatalog",
+                                             "GetCatalogStatus"};
 
 constexpr const char* kCodeNames[] = {
-    "OK",        "CANCELLED",           "UNKNOWN",          "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED", "NOT_FOUND",   "ALREADY_EXISTS",   "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-    "UNIMPLEMENTED", "INTERNAL",        "UNAVAILABLE",      "DATA_LOSS",
-    "UNAUTHENTICATED"};
+    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+    "DATA_LOSS", "UNAUTHENTICATED"};
 
 }  // namespace
 
@@ -46,8 +45,9 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<prometheus::Registry
   }
   segmenter_faults_ = &prometheus::BuildCounter()
                            .Name("persona_segmenter_faults_total")
-                           .Help("Segmenter answers that broke the plugin contract (failure, "
-                                 "NaN/Inf, out of range); graded as missing data.")
+                           .Help(
+                               "Segmenter answers that broke the plugin contract (failure, "
+                               "NaN/Inf, out of range); graded as missing data.")
                            .Register(*registry_)
                            .Add({});
   auto& reloads = prometheus::BuildCounter()

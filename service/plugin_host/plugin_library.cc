@@ -26,11 +26,11 @@ absl::Status CheckAbiCompatible(uint32_t plugin_major, uint32_t plugin_minor) {
                      " (the major version must match)"));
   }
   if (plugin_minor > PERSONA_SEGMENTER_ABI_MINOR) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("plugin ABI ", plugin_major, ".", plugin_minor,
-                     " is newer than this server's ABI ", PERSONA_SEGMENTER_ABI_MAJOR, ".",
-                     PERSONA_SEGMENTER_ABI_MINOR, " (upgrade the server or rebuild the plugin "
-                     "against an older SDK)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "plugin ABI ", plugin_major, ".", plugin_minor, " is newer than this server's ABI ",
+        PERSONA_SEGMENTER_ABI_MAJOR, ".", PERSONA_SEGMENTER_ABI_MINOR,
+        " (upgrade the server or rebuild the plugin "
+        "against an older SDK)"));
   }
   return absl::OkStatus();
 }
@@ -43,14 +43,16 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
     // call; rtld_now makes it a load error. rtld_local keeps plugins' symbols apart.
     handle->library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot load ", path.string(), ": ", e.what()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot load ", path.string(), ": ", e.what()));
   }
   if (!handle->library.has(PERSONA_SEGMENTER_ENTRY_SYMBOL)) {
     return absl::FailedPreconditionError(
         absl::StrCat(path.string(), " is not a segmenter plugin: it does not export ",
                      PERSONA_SEGMENTER_ENTRY_SYMBOL, "()"));
   }
-  auto& entry = handle->library.get<const PersonaSegmenterPlugin*()>(PERSONA_SEGMENTER_ENTRY_SYMBOL);
+  auto& entry =
+      handle->library.get<const PersonaSegmenterPlugin*()>(PERSONA_SEGMENTER_ENTRY_SYMBOL);
   const PersonaSegmenterPlugin* api = entry();
   if (api == nullptr) {
     return absl::FailedPreconditionError(
@@ -59,9 +61,8 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
   // The frozen prefix (struct_size, abi_major, abi_minor) is readable in every version.
   constexpr size_t kPrefix = offsetof(PersonaSegmenterPlugin, abi_minor) + sizeof(uint32_t);
   if (api->struct_size < kPrefix) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path.string(), ": plugin description is truncated (struct_size ",
-                     api->struct_size, ")"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        path.string(), ": plugin description is truncated (struct_size ", api->struct_size, ")"));
   }
   if (absl::Status status = CheckAbiCompatible(api->abi_major, api->abi_minor); !status.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(path.string(), ": ", status.message()));
@@ -69,8 +70,8 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
   constexpr size_t kV1Size = offsetof(PersonaSegmenterPlugin, score) + sizeof(api->score);
   if (api->struct_size < kV1Size || api->create == nullptr || api->destroy == nullptr ||
       api->compile == nullptr || api->release_criterion == nullptr || api->score == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path.string(), ": plugin description lacks functions required by ABI 1.0"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path.string(), ": plugin description lacks functions required by ABI 1.0"));
   }
   if (api->name.size == 0 || api->name.data == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(path.string(), ": plugin has no name"));

@@ -29,8 +29,7 @@ class PluginSegmenter : public SegmenterInstance {
   const PluginLibrary& library() const { return *library_; }
 
  private:
-  PluginSegmenter(std::shared_ptr<const PluginLibrary> library,
-                  PersonaSegmenterInstance* instance);
+  PluginSegmenter(std::shared_ptr<const PluginLibrary> library, PersonaSegmenterInstance* instance);
 
   std::shared_ptr<const PluginLibrary> library_;
   PersonaSegmenterInstance* instance_;

@@ -13,11 +13,21 @@ void AppendJsonString(std::string* out, std::string_view text) {
   out->push_back('"');
   for (char c : text) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -36,7 +46,8 @@ void AppendJsonString(std::string* out, std::string_view text) {
 void LogEvent(std::string_view level, std::string_view event,
               std::initializer_list<std::pair<std::string_view, std::string>> fields) {
   std::string line = "{\"ts\":";
-  AppendJsonString(&line, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()));
+  AppendJsonString(&line,
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()));
   line.append(",\"level\":");
   AppendJsonString(&line, level);
   line.append(",\"event\":");

@@ -104,7 +104,8 @@ int Serve(const std::string& catalog, const CatalogLoaderOptions& options) {
   if (const std::string address = absl::GetFlag(FLAGS_metrics_listen); !address.empty()) {
     absl::StatusOr<std::unique_ptr<ServerMetrics>> started = ServerMetrics::Start(address);
     if (!started.ok()) {
-      LogEvent("error", "metrics_listen_failed", {{"reason", std::string(started.status().message())}});
+      LogEvent("error", "metrics_listen_failed",
+               {{"reason", std::string(started.status().message())}});
       return 1;
     }
     metrics = *std::move(started);
@@ -144,8 +145,10 @@ int Serve(const std::string& catalog, const CatalogLoaderOptions& options) {
   };
   set_serving(false);  // NOT_SERVING until the first snapshot is live
   LogEvent("info", "server_started",
-           {{"listen", listen}, {"port", std::to_string(bound_port)},
-            {"plugin_dir", options.plugin_dir}, {"catalog", catalog}});
+           {{"listen", listen},
+            {"port", std::to_string(bound_port)},
+            {"plugin_dir", options.plugin_dir},
+            {"catalog", catalog}});
 
   reloader.set_listener([&serving, set_serving, &metrics](const ReloadOutcome& outcome) {
     LogReload(outcome);

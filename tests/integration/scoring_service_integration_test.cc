@@ -70,9 +70,9 @@ class ScoringServiceTest : public ::testing::Test {
 
   persona::v1::ScoreCustomerRequest Example(const std::string& name) {
     persona::v1::ScoreCustomerRequest request;
-    const absl::Status status = ReadJsonFile(
-        (fs::path(PERSONA_SOURCE_DIR) / "deploy/examples" / (name + ".json")).string(),
-        request.mutable_customer());
+    const absl::Status status =
+        ReadJsonFile((fs::path(PERSONA_SOURCE_DIR) / "deploy/examples" / (name + ".json")).string(),
+                     request.mutable_customer());
     EXPECT_TRUE(status.ok()) << status;
     return request;
   }
@@ -226,7 +226,8 @@ TEST_F(ScoringServiceTest, ValidateCatalogReportsProblemsWithoutApplying) {
 TEST_F(ScoringServiceTest, ReloadAppliesGoodAndRejectsBadCatalogs) {
   ASSERT_TRUE(reloader_->ReloadNow().applied);
   const std::string good = ReadText(catalog_path_);
-  WriteCatalog(std::string(good).replace(good.find("libsegmenter_rfm.so"), 19, "libsegmenter_rfx.so"));
+  WriteCatalog(
+      std::string(good).replace(good.find("libsegmenter_rfm.so"), 19, "libsegmenter_rfx.so"));
   persona::v1::ReloadCatalogResponse response;
   grpc::ClientContext c1;
   ASSERT_TRUE(admin_stub_->ReloadCatalog(&c1, {}, &response).ok());

@@ -33,8 +33,9 @@ constexpr char kGoodCatalog[] = R"({
 class CatalogLoaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("catalog_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ =
+        fs::path(::testing::TempDir()) /
+        ("catalog_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     options_.plugin_dir = PERSONA_FIXTURE_PLUGIN_DIR;
@@ -111,12 +112,12 @@ TEST_F(CatalogLoaderTest, SchemaProblemsAreAllReportedWithPaths) {
                  R"({"segmenter": "tyo", "weight": 1, "params": {"affinity": 0.8}})");
   CatalogLoadResult result = LoadText(text);
   ASSERT_FALSE(result.ok());
-  EXPECT_THAT(result.problems,
-              ::testing::UnorderedElementsAre(
-                  Problem("version", "is required"),
-                  Problem("personas[1].id", "must match"),
-                  Problem("personas[1].criteria[0].weight", "must be > 0"),
-                  Problem("personas[hemat-fred].criteria[0].segmenter", "unknown segmenter \"tyo\"")));
+  EXPECT_THAT(
+      result.problems,
+      ::testing::UnorderedElementsAre(
+          Problem("version", "is required"), Problem("personas[1].id", "must match"),
+          Problem("personas[1].criteria[0].weight", "must be > 0"),
+          Problem("personas[hemat-fred].criteria[0].segmenter", "unknown segmenter \"tyo\"")));
 }
 
 TEST_F(CatalogLoaderTest, DuplicatePersonaIdIsRejected) {
@@ -127,8 +128,7 @@ TEST_F(CatalogLoaderTest, DuplicatePersonaIdIsRejected) {
 }
 
 TEST_F(CatalogLoaderTest, MinAffinityWithoutRequiredIsAMistake) {
-  CatalogLoadResult result =
-      LoadText(Replace(kGoodCatalog, R"("required": true, )", ""));
+  CatalogLoadResult result = LoadText(Replace(kGoodCatalog, R"("required": true, )", ""));
   ASSERT_FALSE(result.ok());
   EXPECT_THAT(result.problems[0],
               Problem("personas[champion].criteria[1].min_affinity", "only applies to a required"));
@@ -158,8 +158,8 @@ TEST_F(CatalogLoaderTest, ExceptionInCompileBecomesAProblem) {
 }
 
 TEST_F(CatalogLoaderTest, MissingPluginFileIsNamed) {
-  CatalogLoadResult result = LoadText(
-      Replace(kGoodCatalog, "libsegmenter_toy.so", "libsegmenter_nonexistent.so"));
+  CatalogLoadResult result =
+      LoadText(Replace(kGoodCatalog, "libsegmenter_toy.so", "libsegmenter_nonexistent.so"));
   ASSERT_FALSE(result.ok());
   EXPECT_THAT(result.problems[0],
               Problem("segmenters[toy].plugin", "libsegmenter_nonexistent.so does not exist"));
@@ -176,9 +176,9 @@ TEST_F(CatalogLoaderTest, AbiMajorMismatchIsRefusedNamingBothVersions) {
   CatalogLoadResult result =
       LoadText(Replace(kGoodCatalog, "libsegmenter_toy.so", "libsegmenter_abi_major_mismatch.so"));
   ASSERT_FALSE(result.ok());
-  EXPECT_THAT(result.problems[0],
-              Problem("segmenters[toy].plugin", "plugin ABI 2.0 is incompatible: this server "
-                                                "supports ABI 1.0 to 1.0"));
+  EXPECT_THAT(result.problems[0], Problem("segmenters[toy].plugin",
+                                          "plugin ABI 2.0 is incompatible: this server "
+                                          "supports ABI 1.0 to 1.0"));
 }
 
 TEST_F(CatalogLoaderTest, NewerAbiMinorIsRefused) {

@@ -99,8 +99,9 @@ class SnapshotBuilder {
         storage_.push_back(std::make_unique<FakeCriterion>(
             FakeCriterion{PersonaCriterionScore{c.affinity, c.coverage}}));
         SegmenterSlot& slot = snapshot->segmenters[c.segmenter];
-        CompiledCriterion resolved{c.segmenter, static_cast<uint32_t>(slot.criteria.size()),
-                                   c.weight, c.required, c.min_affinity, c.missing_affinity};
+        CompiledCriterion resolved{c.segmenter,    static_cast<uint32_t>(slot.criteria.size()),
+                                   c.weight,       c.required,
+                                   c.min_affinity, c.missing_affinity};
         slot.criteria.push_back(
             reinterpret_cast<const PersonaCompiledCriterion*>(storage_.back().get()));
         slot.persona_of.push_back(static_cast<uint32_t>(snapshot->personas.size()));

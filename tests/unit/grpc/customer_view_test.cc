@@ -14,7 +14,8 @@ TEST(CustomerViewTest, TranslatesEnumsNumbersAndMissingness) {
   customer.set_customer_id("c-9");
   customer.mutable_demographics()->set_age(0);  // present and zero is not missing
   customer.mutable_demographics()->set_education(persona::v1::EDUCATION_MASTER);
-  customer.mutable_demographics()->mutable_location()->set_urbanicity(persona::v1::URBANICITY_RURAL);
+  customer.mutable_demographics()->mutable_location()->set_urbanicity(
+      persona::v1::URBANICITY_RURAL);
   customer.mutable_demographics()->mutable_location()->set_city("  Bandung ");
   CustomerView view;
   view.Reset(customer);

@@ -77,7 +77,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         Rule{"AgeAbove130", [](auto& r) { Demo(r)->set_age(131); }, "customer.demographics.age",
              "between 0 and 130, got 131"},
-        Rule{"UnknownGender", [](auto& r) { Demo(r)->set_gender(static_cast<persona::v1::Gender>(42)); },
+        Rule{"UnknownGender",
+             [](auto& r) { Demo(r)->set_gender(static_cast<persona::v1::Gender>(42)); },
              "customer.demographics.gender", "unknown enum value 42"},
         Rule{"UnknownUrbanicity",
              [](auto& r) {
@@ -88,9 +89,12 @@ INSTANTIATE_TEST_SUITE_P(
              [](auto& r) { Demo(r)->set_education(static_cast<persona::v1::Education>(-1)); },
              "customer.demographics.education", "unknown enum value -1"},
         Rule{"UnknownMaritalStatus",
-             [](auto& r) { Demo(r)->set_marital_status(static_cast<persona::v1::MaritalStatus>(77)); },
+             [](auto& r) {
+               Demo(r)->set_marital_status(static_cast<persona::v1::MaritalStatus>(77));
+             },
              "customer.demographics.marital_status", "unknown enum value 77"},
-        Rule{"CountryNotAlpha2", [](auto& r) { Demo(r)->mutable_location()->set_country("Indonesia"); },
+        Rule{"CountryNotAlpha2",
+             [](auto& r) { Demo(r)->mutable_location()->set_country("Indonesia"); },
              "customer.demographics.location.country", "ISO 3166-1 alpha-2"},
         Rule{"CityTooLong",
              [](auto& r) { Demo(r)->mutable_location()->set_city(std::string(129, 'x')); },
@@ -108,9 +112,10 @@ INSTANTIATE_TEST_SUITE_P(
         Rule{"CustomerIdTooLong",
              [](auto& r) { r.mutable_customer()->set_customer_id(std::string(129, 'c')); },
              "customer.customer_id", "at most 128 bytes"},
-        Rule{"OrderInTheFuture",
-             [](auto& r) { Behavior(r)->mutable_orders(0)->mutable_time()->set_seconds(kNow + 60); },
-             "customer.behavior.orders[0].time", "after as_of"},
+        Rule{
+            "OrderInTheFuture",
+            [](auto& r) { Behavior(r)->mutable_orders(0)->mutable_time()->set_seconds(kNow + 60); },
+            "customer.behavior.orders[0].time", "after as_of"},
         Rule{"OrderAfterExplicitAsOf",
              [](auto& r) { r.mutable_as_of()->set_seconds(kNow - 2 * 86400); },
              "customer.behavior.orders[0].time", "after as_of"},
@@ -136,8 +141,7 @@ INSTANTIATE_TEST_SUITE_P(
         Rule{"OrderTimeBadNanos",
              [](auto& r) { Behavior(r)->mutable_orders(0)->mutable_time()->set_nanos(-1); },
              "customer.behavior.orders[0].time", "nanos"},
-        Rule{"RfmSpendInfinite",
-             [](auto& r) { Behavior(r)->mutable_rfm()->set_total_spend(kInf); },
+        Rule{"RfmSpendInfinite", [](auto& r) { Behavior(r)->mutable_rfm()->set_total_spend(kInf); },
              "customer.behavior.rfm.total_spend", "finite"},
         Rule{"RfmDaysTooMany",
              [](auto& r) { Behavior(r)->mutable_rfm()->set_days_since_last_order(40000); },
@@ -162,7 +166,8 @@ INSTANTIATE_TEST_SUITE_P(
              "customer.psychographics.personality.neuroticism", "between 0 and 1"},
         Rule{"EmptyValue", [](auto& r) { Psycho(r)->add_values(""); },
              "customer.psychographics.values[0]", "must not be empty"},
-        Rule{"AttributeKeyEmpty", [](auto& r) { (*r.mutable_customer()->mutable_attributes())[""] = "x"; },
+        Rule{"AttributeKeyEmpty",
+             [](auto& r) { (*r.mutable_customer()->mutable_attributes())[""] = "x"; },
              "customer.attributes[\"\"]", "key must not be empty"},
         Rule{"TopKTooLarge", [](auto& r) { r.set_top_k(10001); }, "top_k", "at most 10000"},
         Rule{"PersonaIdMalformed", [](auto& r) { r.add_persona_ids("Not An Id"); },
@@ -175,7 +180,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(RequestValidatorTest, ListLimitsComeFromTheLimits) {
   ScoreCustomerRequest request = ValidRequest();
-  for (int i = 0; i < 5; ++i) request.mutable_customer()->mutable_psychographics()->add_lifestyle("x" + std::to_string(i));
+  for (int i = 0; i < 5; ++i)
+    request.mutable_customer()->mutable_psychographics()->add_lifestyle("x" + std::to_string(i));
   RequestLimits limits;
   limits.max_tags = 4;
   const auto violations = ValidateScoreRequest(request, kNow, limits);

@@ -55,7 +55,8 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
 
   (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::OK, absl::Microseconds(80));
   (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::OK, absl::Microseconds(120));
-  (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::INVALID_ARGUMENT, absl::Microseconds(30));
+  (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::Microseconds(30));
   (*metrics)->OnSegmenterFaults(2);
 
   CatalogSnapshot snapshot;
@@ -71,9 +72,12 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
 
   const std::string text = Scrape(port);
   EXPECT_THAT(text, HasSubstr("200 OK"));
-  EXPECT_THAT(text, HasSubstr("persona_rpc_requests_total{code=\"OK\",method=\"ScoreCustomer\"} 2"));
-  EXPECT_THAT(text, HasSubstr(
-                        "persona_rpc_requests_total{code=\"INVALID_ARGUMENT\",method=\"ScoreCustomer\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("persona_rpc_requests_total{code=\"OK\",method=\"ScoreCustomer\"} 2"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          "persona_rpc_requests_total{code=\"INVALID_ARGUMENT\",method=\"ScoreCustomer\"} 1"));
   EXPECT_THAT(text, HasSubstr("persona_rpc_duration_seconds_count{method=\"ScoreCustomer\"} 3"));
   EXPECT_THAT(text, HasSubstr("persona_segmenter_faults_total 2"));
   EXPECT_THAT(text, HasSubstr("persona_catalog_reloads_total{outcome=\"ok\"} 2"));

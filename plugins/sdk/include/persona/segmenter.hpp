@@ -221,8 +221,8 @@ class ScoreContext {
   }
 
   // Only call when explain() is true.
-  void AddDetail(size_t criterion_index, std::string_view field, double affinity,
-                 bool missing, std::string_view reason) const {
+  void AddDetail(size_t criterion_index, std::string_view field, double affinity, bool missing,
+                 std::string_view reason) const {
     const PersonaScoreSink* sink = request_->sink;
     if (sink->add_detail) {
       sink->add_detail(sink->host_context, criterion_index, Borrow(field), affinity,
@@ -365,9 +365,9 @@ struct Adapter {
 }  // namespace persona
 
 // Defines the plugin's entry symbol. Use once per shared library, at namespace scope.
-#define PERSONA_SEGMENTER_PLUGIN(SegmenterClass, name, version, description)            \
-  extern "C" PERSONA_SEGMENTER_EXPORT const PersonaSegmenterPlugin*                     \
-  persona_segmenter_plugin(void) {                                                      \
-    return ::persona::sdk::internal::Adapter<SegmenterClass>::Describe(name, version,   \
-                                                                       description);    \
+#define PERSONA_SEGMENTER_PLUGIN(SegmenterClass, name, version, description)                  \
+  extern "C" PERSONA_SEGMENTER_EXPORT const PersonaSegmenterPlugin* persona_segmenter_plugin( \
+      void) {                                                                                 \
+    return ::persona::sdk::internal::Adapter<SegmenterClass>::Describe(name, version,         \
+                                                                       description);          \
   }

@@ -97,9 +97,9 @@ struct PersonaMember;
 
 typedef struct PersonaValue {
   PersonaValueKind kind;
-  int32_t boolean;     /* PERSONA_VALUE_BOOL */
-  double number;       /* PERSONA_VALUE_NUMBER; always finite */
-  PersonaString string; /* PERSONA_VALUE_STRING */
+  int32_t boolean;                  /* PERSONA_VALUE_BOOL */
+  double number;                    /* PERSONA_VALUE_NUMBER; always finite */
+  PersonaString string;             /* PERSONA_VALUE_STRING */
   const struct PersonaValue* items; /* PERSONA_VALUE_LIST */
   size_t item_count;
   const struct PersonaMember* members; /* PERSONA_VALUE_OBJECT, in catalog order */
@@ -275,12 +275,11 @@ typedef struct PersonaSegmenterPlugin {
                             PersonaCompiledCriterion* criterion);
 
   /* The hot path. Grades `customer` against criteria[0..count) (never NULL pointers) and
-   * writes scores[i] for each. Labels go to request->sink on every call, even with count == 0; details only
-   * when request->sink->explain. Thread-safe, allocation-free, lock-free, never throws.
-   * A non-OK status (with a reason in `error`) makes the host treat every criterion of this
+   * writes scores[i] for each. Labels go to request->sink on every call, even with count == 0;
+   * details only when request->sink->explain. Thread-safe, allocation-free, lock-free, never
+   * throws. A non-OK status (with a reason in `error`) makes the host treat every criterion of this
    * call as missing data, and the failure is counted; it is not the caller's error. */
-  PersonaStatus (*score)(const PersonaSegmenterInstance* instance,
-                         const PersonaCustomer* customer,
+  PersonaStatus (*score)(const PersonaSegmenterInstance* instance, const PersonaCustomer* customer,
                          const PersonaCompiledCriterion* const* criteria, size_t count,
                          const PersonaScoreRequest* request, PersonaCriterionScore* scores,
                          PersonaErrorBuffer* error);
