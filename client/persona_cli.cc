@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "client/persona_client.h"
+#include "rfm_calibrate.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "persona-server address.");
 ABSL_FLAG(std::string, customer, "", "score: a persona.v1.Customer as a JSON file.");
@@ -22,6 +23,8 @@ ABSL_FLAG(std::string, as_of, "",
           "score: reference time for recency, RFC 3339 (e.g. 2026-11-22T00:00:00Z).");
 ABSL_FLAG(std::string, catalog, "", "validate: a catalog JSON file to check on the server.");
 ABSL_FLAG(double, timeout_seconds, 10, "Deadline for each call.");
+ABSL_FLAG(int32_t, window_days, 365,
+          "rfm-calibrate: F and M count orders in the last window_days days before as_of.");
 
 namespace persona {
 namespace {
@@ -36,7 +39,11 @@ constexpr char kUsage[] =
     "  segmenters  list the segmenters (plugins) of the live catalog\n"
     "  validate    --catalog=FILE.json   check a catalog on the server without applying it\n"
     "  reload      reload the server's catalog from its --catalog path\n"
-    "  status      show the live catalog version, plugins and last reload problems\n";
+    "  status      show the live catalog version, plugins and last reload problems\n"
+    "  rfm-calibrate ORDERS.csv [--as_of=RFC3339] [--window_days=365]\n"
+    "              quintile cut points for the rfm segmenter's config, from an order history\n"
+    "              (CSV: customer_id,order_id,time,amount; prints the config snippet on\n"
+    "              stdout and a report with bin sizes, ties and bad rows on stderr)\n";
 
 void SetDeadline(grpc::ClientContext* context) {
   context->set_deadline(
@@ -85,6 +92,31 @@ int Score(persona::v1::PersonaScoring::Stub& stub) {
   SetDeadline(&context);
   grpc::Status status = stub.ScoreCustomer(&context, request, &response);
   return status.ok() ? Print(response) : Fail(status);
+}
+
+// Works offline: no server involved.
+int RfmCalibrate(const std::string& path) {
+  std::ifstream csv(path, std::ios::binary);
+  if (!csv) {
+    std::fprintf(stderr, "error: %s: cannot open\n", path.c_str());
+    return 2;
+  }
+  rfm_calibrate::CalibrateOptions options;
+  options.window_days = absl::GetFlag(FLAGS_window_days);
+  if (const std::string as_of = absl::GetFlag(FLAGS_as_of); !as_of.empty()) {
+    absl::Time t;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, as_of, &t, &error)) {
+      std::fprintf(stderr, "error: --as_of: %s\n", error.c_str());
+      return 2;
+    }
+    options.as_of_unix_seconds = absl::ToUnixSeconds(t);
+  }
+  const rfm_calibrate::CalibrationResult result = rfm_calibrate::Calibrate(csv, options);
+  std::fprintf(stderr, "%s", rfm_calibrate::FormatReport(result).c_str());
+  if (!result.ok()) return 1;
+  std::printf("%s\n", rfm_calibrate::FormatConfigSnippet(result).c_str());
+  return 0;
 }
 
 int Run(const std::string& command) {
@@ -147,6 +179,9 @@ int Run(const std::string& command) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(persona::kUsage);
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() == 3 && std::string(positional[1]) == "rfm-calibrate") {
+    return persona::RfmCalibrate(positional[2]);
+  }
   if (positional.size() != 2) {
     std::fprintf(stderr, "%s", persona::kUsage);
     return 2;
