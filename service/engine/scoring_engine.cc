@@ -1,6 +1,7 @@
 #include "service/engine/scoring_engine.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <utility>
 
@@ -128,15 +129,28 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
     }
   }
 
+  if (options.segmenter_nanos != nullptr) {
+    options.segmenter_nanos->assign(snapshot.segmenters.size(), 0);
+  }
   for (uint32_t s = 0; s < snapshot.segmenters.size(); ++s) {
     const SegmenterSlot& slot = snapshot.segmenters[s];
     const uint32_t offset = snapshot.slot_offsets[s];
+    const auto started = options.segmenter_nanos != nullptr
+                             ? std::chrono::steady_clock::now()
+                             : std::chrono::steady_clock::time_point();
+    const auto record_time = [&] {
+      if (options.segmenter_nanos == nullptr) return;
+      (*options.segmenter_nanos)[s] = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::steady_clock::now() - started)
+                                          .count();
+    };
     sink_context.slot = &slot;
     sink_context.slot_offset = offset;
     if (!filtered) {
       sink_context.positions = nullptr;
       ScoreSlot(slot, customer, slot.criteria.data(), slot.criteria.size(), request,
                 scratch.scores.data() + offset, result);
+      record_time();
       continue;
     }
     const std::vector<uint32_t>& positions = scratch.positions_by_slot[s];
@@ -151,6 +165,7 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
     for (size_t i = 0; i < positions.size(); ++i) {
       scratch.scores[offset + positions[i]] = scratch.gathered_scores[i];
     }
+    record_time();
   }
 
   const auto consider = [&](uint32_t persona_index) {

@@ -17,6 +17,9 @@ struct ScoreOptions {
   // Persona indices into the snapshot to score; empty = all.
   absl::Span<const uint32_t> persona_filter;
   int64_t as_of_unix_seconds = 0;
+  // When set, receives each segmenter's score-call time in nanoseconds, indexed like the
+  // snapshot's segmenters (resized by the engine). Costs two clock reads per segmenter.
+  std::vector<int64_t>* segmenter_nanos = nullptr;
 };
 
 struct ScoredDetail {

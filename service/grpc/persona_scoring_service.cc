@@ -45,9 +45,14 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
     Finish(reactor, NoCatalog(), observer_, "ScoreCustomer", start);
     return reactor;
   }
-  uint32_t faults = 0;
-  const grpc::Status status = ScoreOneCustomer(*snapshot, *request, limits_, response, &faults);
-  if (faults > 0 && observer_ != nullptr) observer_->OnSegmenterFaults(faults);
+  if (observer_ == nullptr) {
+    Finish(reactor, ScoreOneCustomer(*snapshot, *request, limits_, response), nullptr,
+           "ScoreCustomer", start);
+    return reactor;
+  }
+  thread_local ScoreStats stats;
+  const grpc::Status status = ScoreOneCustomer(*snapshot, *request, limits_, response, &stats);
+  if (status.ok()) observer_->OnScored(*snapshot, stats);
   Finish(reactor, status, observer_, "ScoreCustomer", start);
   return reactor;
 }

@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "absl/time/time.h"
+#include "service/engine/catalog_snapshot.h"
+#include "service/grpc/score_handler.h"
 
 namespace persona {
 
@@ -16,8 +18,9 @@ class RpcObserver {
   virtual ~RpcObserver() = default;
   virtual void OnRpcDone(std::string_view method, grpc::StatusCode code,
                          absl::Duration latency) = 0;
-  // A segmenter's answer broke the contract (failed, NaN, out of range) in one request.
-  virtual void OnSegmenterFaults(uint32_t faults) = 0;
+  // After one customer was scored against `snapshot`: per-segmenter time and faults (a
+  // segmenter answer that broke the contract: failure, NaN/Inf, out of range).
+  virtual void OnScored(const CatalogSnapshot& snapshot, const ScoreStats& stats) = 0;
 };
 
 }  // namespace persona

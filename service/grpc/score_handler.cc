@@ -13,8 +13,7 @@ namespace persona {
 grpc::Status ScoreOneCustomer(const CatalogSnapshot& snapshot,
                               const persona::v1::ScoreCustomerRequest& request,
                               const RequestLimits& limits,
-                              persona::v1::ScoreCustomerResponse* response,
-                              uint32_t* segmenter_faults) {
+                              persona::v1::ScoreCustomerResponse* response, ScoreStats* stats) {
   const int64_t now = absl::ToUnixSeconds(absl::Now());
   std::vector<FieldViolation> violations = ValidateScoreRequest(request, now, limits);
   if (!violations.empty()) return InvalidArgument(violations);
@@ -39,10 +38,11 @@ grpc::Status ScoreOneCustomer(const CatalogSnapshot& snapshot,
   options.explain = request.explain();
   options.persona_filter = persona_filter;
   options.as_of_unix_seconds = request.has_as_of() ? request.as_of().seconds() : now;
+  if (stats != nullptr) options.segmenter_nanos = &stats->segmenter_nanos;
 
   thread_local ScoreResult result;
   ScoreCustomer(snapshot, view.get(), options, &result);
-  if (segmenter_faults != nullptr) *segmenter_faults = result.segmenter_faults;
+  if (stats != nullptr) stats->segmenter_faults = result.segmenter_faults;
 
   response->set_customer_id(request.customer().customer_id());
   response->set_catalog_version(snapshot.version);

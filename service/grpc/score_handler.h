@@ -2,11 +2,20 @@
 
 #include <grpcpp/support/status.h>
 
+#include <cstdint>
+#include <vector>
+
 #include "persona/v1/persona_service.pb.h"
 #include "service/engine/catalog_snapshot.h"
 #include "service/grpc/request_validator.h"
 
 namespace persona {
+
+// What scoring one customer cost and how the plugins behaved, for metrics.
+struct ScoreStats {
+  uint32_t segmenter_faults = 0;
+  std::vector<int64_t> segmenter_nanos;  // per snapshot segmenter; empty if not scored
+};
 
 // One ScoreCustomer request against one snapshot: validate, translate to the engine's
 // types, score, translate back. Shared by the unary and the streaming RPC so both give the
@@ -15,6 +24,6 @@ grpc::Status ScoreOneCustomer(const CatalogSnapshot& snapshot,
                               const persona::v1::ScoreCustomerRequest& request,
                               const RequestLimits& limits,
                               persona::v1::ScoreCustomerResponse* response,
-                              uint32_t* segmenter_faults = nullptr);
+                              ScoreStats* stats = nullptr);
 
 }  // namespace persona

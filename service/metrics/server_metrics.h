@@ -32,7 +32,7 @@ class ServerMetrics : public RpcObserver {
   ~ServerMetrics() override;
 
   void OnRpcDone(std::string_view method, grpc::StatusCode code, absl::Duration latency) override;
-  void OnSegmenterFaults(uint32_t faults) override;
+  void OnScored(const CatalogSnapshot& snapshot, const ScoreStats& stats) override;
   // After every reload attempt (loader thread).
   void OnReload(const ReloadOutcome& outcome, const CatalogSnapshot* serving);
 
@@ -47,6 +47,15 @@ class ServerMetrics : public RpcObserver {
   std::array<std::array<prometheus::Counter*, kCodes>, kMethods> requests_{};
   std::array<prometheus::Histogram*, kMethods> latency_{};
   prometheus::Counter* segmenter_faults_ = nullptr;
+  prometheus::Family<prometheus::Histogram>* segmenter_time_ = nullptr;
+  // The serving snapshot's per-segmenter histograms, resolved once per reload so scoring
+  // does no label lookups. A request on an older snapshot falls back to a lookup.
+  struct SegmenterSeries {
+    const CatalogSnapshot* snapshot = nullptr;
+    std::vector<prometheus::Histogram*> histograms;
+  };
+  std::shared_ptr<const SegmenterSeries> segmenter_series_;  // atomic_load/atomic_store
+  prometheus::Histogram* SegmenterHistogram(const std::string& name);
   prometheus::Counter* reloads_ok_ = nullptr;
   prometheus::Counter* reloads_rejected_ = nullptr;
   prometheus::Gauge* personas_loaded_ = nullptr;

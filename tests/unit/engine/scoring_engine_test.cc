@@ -351,3 +351,22 @@ TEST(ScoringEngineTest, SameInputSameResult) {
 
 }  // namespace
 }  // namespace persona
+
+namespace persona {
+namespace {
+
+TEST(ScoringEngineTimingTest, ReportsOneTimePerSegmenterWhenAsked) {
+  SnapshotBuilder builder(Fakes(3));
+  builder.Persona("a", {{0, 1.0}, {2, 1.0}});
+  auto snapshot = builder.Build();
+  std::vector<int64_t> nanos = {42};  // stale content is replaced
+  ScoreOptions options;
+  options.segmenter_nanos = &nanos;
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), options, &result);
+  ASSERT_EQ(nanos.size(), 3u);
+  for (int64_t n : nanos) EXPECT_GE(n, 0);
+}
+
+}  // namespace
+}  // namespace persona

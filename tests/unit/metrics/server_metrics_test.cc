@@ -57,11 +57,16 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
   (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::OK, absl::Microseconds(120));
   (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::INVALID_ARGUMENT,
                         absl::Microseconds(30));
-  (*metrics)->OnSegmenterFaults(2);
-
   CatalogSnapshot snapshot;
   snapshot.version = "2026-11-22.1";
   snapshot.personas.resize(5);
+  snapshot.segmenters.resize(2);
+  snapshot.segmenters[0].info.name = "demographic";
+  snapshot.segmenters[1].info.name = "rfm";
+  ScoreStats stats;
+  stats.segmenter_faults = 2;
+  stats.segmenter_nanos = {300, 4000};
+  (*metrics)->OnScored(snapshot, stats);  // before any reload: the lookup path
   ReloadOutcome ok;
   ok.applied = true;
   (*metrics)->OnReload(ok, &snapshot);
@@ -69,6 +74,8 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
   (*metrics)->OnReload(rejected, &snapshot);
   snapshot.version = "2026-11-22.2";
   (*metrics)->OnReload(ok, &snapshot);
+  stats.segmenter_faults = 0;
+  (*metrics)->OnScored(snapshot, stats);  // the precomputed path
 
   const std::string text = Scrape(port);
   EXPECT_THAT(text, HasSubstr("200 OK"));
@@ -83,6 +90,11 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
   EXPECT_THAT(text, HasSubstr("persona_catalog_reloads_total{outcome=\"ok\"} 2"));
   EXPECT_THAT(text, HasSubstr("persona_catalog_reloads_total{outcome=\"rejected\"} 1"));
   EXPECT_THAT(text, HasSubstr("persona_personas_loaded 5"));
+  EXPECT_THAT(text, HasSubstr("persona_segmenter_score_seconds_count{segmenter=\"rfm\"} 2"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          "persona_segmenter_score_seconds_bucket{segmenter=\"demographic\",le=\"5e-07\"} 2"));
   // Only the serving version is 1; the replaced one is gone.
   EXPECT_THAT(text, HasSubstr("persona_catalog_info{version=\"2026-11-22.2\"} 1"));
   EXPECT_THAT(text, Not(HasSubstr("version=\"2026-11-22.1\"")));
