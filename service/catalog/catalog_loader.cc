@@ -50,8 +50,20 @@ CatalogLoadResult BuildCatalogSnapshot(const CatalogSource& source,
   snapshot->version = catalog.version();
   snapshot->loaded_at = absl::Now();
 
-  // Segmenters: load each plugin file once, configure an instance per catalog segmenter.
-  std::map<std::string, std::shared_ptr<const PluginLibrary>> libraries;
+  std::unique_ptr<PluginStore> local_store;
+  PluginStore* store = options.plugin_store;
+  if (store == nullptr) {
+    absl::StatusOr<std::unique_ptr<PluginStore>> created = PluginStore::Create("");
+    if (!created.ok()) {
+      result.problems.push_back({"", "", std::string(created.status().message())});
+      return result;
+    }
+    local_store = *std::move(created);
+    store = local_store.get();
+  }
+
+  // Segmenters: configure an instance per catalog segmenter; the store loads each distinct
+  // plugin build once.
   absl::flat_hash_map<std::string, uint32_t> slot_of;
   for (int i = 0; i < catalog.segmenters_size(); ++i) {
     const auto& spec = catalog.segmenters(i);
@@ -66,30 +78,16 @@ CatalogLoadResult BuildCatalogSnapshot(const CatalogSource& source,
                         " does not exist (plugin directory: ", options.plugin_dir, ")")});
       continue;
     }
-    absl::StatusOr<std::string> sha256 = Sha256OfFile(plugin_path.string());
-    if (!sha256.ok()) {
-      result.problems.push_back(
-          {file, absl::StrCat(path, ".plugin"), std::string(sha256.status().message())});
+    // The pin is checked on the very bytes that get loaded, before anything is opened.
+    absl::StatusOr<PluginStore::Loaded> loaded = store->Load(plugin_path.string(), spec.sha256());
+    if (!loaded.ok()) {
+      const bool pin = absl::StartsWith(loaded.status().message(), "pinned ");
+      result.problems.push_back({file, absl::StrCat(path, pin ? ".sha256" : ".plugin"),
+                                 std::string(loaded.status().message())});
       continue;
     }
-    if (!spec.sha256().empty() && spec.sha256() != *sha256) {
-      // Checked before the library is opened: a pinned plugin's code never runs if it changed.
-      result.problems.push_back({file, absl::StrCat(path, ".sha256"),
-                                 absl::StrCat("pinned ", spec.sha256(), " but ",
-                                              plugin_path.string(), " has SHA-256 ", *sha256)});
-      continue;
-    }
-    std::shared_ptr<const PluginLibrary>& library = libraries[plugin_path.string()];
-    if (!library) {
-      absl::StatusOr<std::shared_ptr<const PluginLibrary>> loaded =
-          PluginLibrary::Load(plugin_path);
-      if (!loaded.ok()) {
-        result.problems.push_back(
-            {file, absl::StrCat(path, ".plugin"), std::string(loaded.status().message())});
-        continue;
-      }
-      library = *std::move(loaded);
-    }
+    const std::shared_ptr<const PluginLibrary>& library = loaded->library;
+    const std::string* sha256 = &loaded->sha256;
     ConfigValueTree config(spec.config());
     absl::StatusOr<std::unique_ptr<PluginSegmenter>> instance =
         PluginSegmenter::Create(library, config.root());

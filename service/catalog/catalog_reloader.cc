@@ -57,6 +57,16 @@ void CatalogReloader::PostReload(std::function<void(const ReloadOutcome&)> done)
   });
 }
 
+void CatalogReloader::PostReloadIfChanged() {
+  Post([this] {
+    {
+      std::lock_guard<std::mutex> lock(reload_mutex_);
+      if (CatalogFingerprint(catalog_path_) == last_fingerprint_) return;
+    }
+    ReloadNow();
+  });
+}
+
 void CatalogReloader::PostValidate(CatalogSource source,
                                    std::function<void(const CatalogLoadResult&)> done) {
   Post([this, source = std::move(source), done = std::move(done)] {
@@ -69,6 +79,8 @@ void CatalogReloader::PostValidate(CatalogSource source,
 
 ReloadOutcome CatalogReloader::ReloadNow() {
   std::lock_guard<std::mutex> lock(reload_mutex_);
+  // Taken before reading: a change that lands during the load makes the next check differ.
+  last_fingerprint_ = CatalogFingerprint(catalog_path_);
   CatalogLoadResult result = LoadCatalog(catalog_path_, options_);
   ReloadOutcome outcome;
   if (result.ok()) {

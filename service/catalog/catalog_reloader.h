@@ -43,6 +43,9 @@ class CatalogReloader {
   void PostReload(std::function<void(const ReloadOutcome&)> done);
   // Builds (and discards) a snapshot from `source` on the loader thread.
   void PostValidate(CatalogSource source, std::function<void(const CatalogLoadResult&)> done);
+  // Like PostReload, but skipped when the catalog files are byte-for-byte what the last
+  // attempt read (watcher events that changed nothing cost no reload).
+  void PostReloadIfChanged();
   // Synchronous reload on the caller's thread: for start-up and tests.
   ReloadOutcome ReloadNow();
 
@@ -58,7 +61,8 @@ class CatalogReloader {
   const std::string catalog_path_;
   const CatalogLoaderOptions options_;
 
-  std::mutex reload_mutex_;  // one reload at a time, whatever thread asks
+  std::mutex reload_mutex_;       // one reload at a time, whatever thread asks
+  std::string last_fingerprint_;  // guarded by reload_mutex_
   mutable absl::Mutex status_mutex_;
   ReloadStatus status_ ABSL_GUARDED_BY(status_mutex_);
   Listener listener_;

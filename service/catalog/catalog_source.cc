@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
+#include "service/plugin_host/file_digest.h"
 
 namespace persona {
 namespace {
@@ -64,7 +65,54 @@ void Merge(CatalogSource&& part, const std::string& file, CatalogSource* out,
   }
 }
 
+// The files a catalog path stands for: itself, or a directory's visible *.json files in name
+// order.
+bool ListCatalogFiles(const std::string& path, std::vector<fs::path>* files,
+                      CatalogProblems* problems) {
+  std::error_code ec;
+  const fs::path root(path);
+  if (!fs::exists(root, ec)) {
+    problems->push_back({path, "", "no such file or directory"});
+    return false;
+  }
+  if (!fs::is_directory(root, ec)) {
+    files->push_back(root);
+    return true;
+  }
+  for (const fs::directory_entry& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::StartsWith(name, ".") || !absl::EndsWith(name, ".json")) continue;
+    if (!entry.is_regular_file(ec)) continue;  // follows symlinks: ConfigMap files are links
+    files->push_back(entry.path());
+  }
+  if (ec) {
+    problems->push_back({path, "", absl::StrCat("cannot list directory: ", ec.message())});
+    return false;
+  }
+  if (files->empty()) {
+    problems->push_back({path, "", "directory holds no *.json catalog file"});
+    return false;
+  }
+  std::sort(files->begin(), files->end());
+  return true;
+}
+
 }  // namespace
+
+std::string CatalogFingerprint(const std::string& path) {
+  std::vector<fs::path> files;
+  CatalogProblems problems;
+  std::string material;
+  if (ListCatalogFiles(path, &files, &problems)) {
+    for (const fs::path& file : files) {
+      std::string bytes;
+      if (!ReadFile(file, &bytes, &problems)) continue;
+      absl::StrAppend(&material, file.string(), "\n", bytes.size(), "\n", bytes);
+    }
+  }
+  for (const CatalogProblem& p : problems) absl::StrAppend(&material, p.ToString(), "\n");
+  return Sha256Hex(material);
+}
 
 bool ParseCatalogJson(const std::string& json, const std::string& file, CatalogSource* out,
                       CatalogProblems* problems) {
@@ -95,32 +143,8 @@ CatalogSource CatalogSourceFromProto(const persona::v1::PersonaCatalog& catalog,
 }
 
 bool ReadCatalogPath(const std::string& path, CatalogSource* out, CatalogProblems* problems) {
-  std::error_code ec;
-  const fs::path root(path);
-  if (!fs::exists(root, ec)) {
-    problems->push_back({path, "", "no such file or directory"});
-    return false;
-  }
   std::vector<fs::path> files;
-  if (fs::is_directory(root, ec)) {
-    for (const fs::directory_entry& entry : fs::directory_iterator(root, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (absl::StartsWith(name, ".") || !absl::EndsWith(name, ".json")) continue;
-      if (!entry.is_regular_file(ec)) continue;  // follows symlinks: ConfigMap files are links
-      files.push_back(entry.path());
-    }
-    if (ec) {
-      problems->push_back({path, "", absl::StrCat("cannot list directory: ", ec.message())});
-      return false;
-    }
-    if (files.empty()) {
-      problems->push_back({path, "", "directory holds no *.json catalog file"});
-      return false;
-    }
-    std::sort(files.begin(), files.end());
-  } else {
-    files.push_back(root);
-  }
+  if (!ListCatalogFiles(path, &files, problems)) return false;
 
   CatalogSource merged;
   const size_t before = problems->size();

@@ -26,6 +26,10 @@ bool ParseCatalogJson(const std::string& json, const std::string& file, CatalogS
 // (`..data` -> `..2026_11_22_…`, files symlinked through it) read as just its files.
 bool ReadCatalogPath(const std::string& path, CatalogSource* out, CatalogProblems* problems);
 
+// A digest of what ReadCatalogPath would read (file names and bytes): equal fingerprints
+// mean an unchanged catalog, so a watcher event that changed nothing costs no reload.
+std::string CatalogFingerprint(const std::string& path);
+
 // Wraps an already-parsed catalog (e.g. from a ValidateCatalog request).
 CatalogSource CatalogSourceFromProto(const persona::v1::PersonaCatalog& catalog,
                                      const std::string& file);

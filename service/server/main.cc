@@ -21,11 +21,12 @@
 #include "grpc/health/v1/health.pb.h"
 #include "service/catalog/catalog_loader.h"
 #include "service/catalog/catalog_reloader.h"
+#include "service/catalog/catalog_watcher.h"
 #include "service/catalog/serving_catalog.h"
+#include "service/common/event_log.h"
 #include "service/grpc/catalog_admin_service.h"
 #include "service/grpc/persona_scoring_service.h"
 #include "service/metrics/server_metrics.h"
-#include "service/server/event_log.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address (host:port).");
 ABSL_FLAG(std::string, plugin_dir, "",
@@ -41,6 +42,16 @@ ABSL_FLAG(int32_t, max_receive_message_bytes, 4 << 20, "Largest request message 
 ABSL_FLAG(int32_t, max_orders_per_customer, 10000, "Most orders one customer may carry.");
 ABSL_FLAG(int32_t, max_tags_per_customer, 256,
           "Most entries in one customer tag list (interests, values, channels, …).");
+ABSL_FLAG(bool, watch_catalog, true,
+          "Reload when the catalog file or directory changes (inotify; includes the atomic "
+          "..data symlink swap Kubernetes does for ConfigMap volumes).");
+ABSL_FLAG(int32_t, watch_debounce_ms, 300,
+          "How long catalog changes must settle before a watch-triggered reload.");
+ABSL_FLAG(std::string, plugin_cache_dir, "",
+          "Where plugins are copied (content-addressed) and loaded from; default: a private "
+          "directory under $TMPDIR, removed on exit.");
+ABSL_FLAG(int32_t, max_concurrent_streams, 256,
+          "Most concurrent calls (HTTP/2 streams) one client connection may have open.");
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
 
@@ -90,7 +101,7 @@ void LogReload(const ReloadOutcome& outcome) {
            {{"serving_version", outcome.version}, {"problems", absl::StrJoin(lines, "; ")}});
 }
 
-int Serve(const std::string& catalog, const CatalogLoaderOptions& options) {
+int Serve(const std::string& catalog, CatalogLoaderOptions options) {
   // Signals are taken synchronously by this thread (sigwait); block them before any other
   // thread exists so none of gRPC's threads receives them.
   sigset_t signals;
@@ -112,6 +123,14 @@ int Serve(const std::string& catalog, const CatalogLoaderOptions& options) {
     LogEvent("info", "metrics_started", {{"listen", address}});
   }
 
+  absl::StatusOr<std::unique_ptr<PluginStore>> store =
+      PluginStore::Create(absl::GetFlag(FLAGS_plugin_cache_dir));
+  if (!store.ok()) {
+    LogEvent("error", "plugin_cache_failed", {{"reason", std::string(store.status().message())}});
+    return 1;
+  }
+  options.plugin_store = store->get();
+
   ServingCatalog serving;
   CatalogReloader reloader(&serving, catalog, options);
 
@@ -131,6 +150,8 @@ int Serve(const std::string& catalog, const CatalogLoaderOptions& options) {
   const std::string listen = absl::GetFlag(FLAGS_listen);
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &bound_port);
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_receive_message_bytes));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             absl::GetFlag(FLAGS_max_concurrent_streams));
   builder.RegisterService(&scoring);
   builder.RegisterService(&admin);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -158,16 +179,45 @@ int Serve(const std::string& catalog, const CatalogLoaderOptions& options) {
   });
   reloader.PostReload(nullptr);
 
+  std::unique_ptr<CatalogWatcher> watcher;
+  if (absl::GetFlag(FLAGS_watch_catalog)) {
+    absl::StatusOr<std::unique_ptr<CatalogWatcher>> started =
+        CatalogWatcher::Start(catalog, absl::Milliseconds(absl::GetFlag(FLAGS_watch_debounce_ms)),
+                              [&reloader] { reloader.PostReloadIfChanged(); });
+    if (started.ok()) {
+      watcher = *std::move(started);
+    } else {
+      // Reload by RPC and SIGHUP still work; say so rather than fail to start.
+      LogEvent("warning", "catalog_watch_failed",
+               {{"reason", std::string(started.status().message())}});
+    }
+  }
+
   for (;;) {
     int signal_number = 0;
     if (sigwait(&signals, &signal_number) != 0) continue;
     if (signal_number == SIGHUP) {
       LogEvent("info", "reload_requested", {{"trigger", "SIGHUP"}});
       reloader.PostReload(nullptr);
+
+      std::unique_ptr<CatalogWatcher> watcher;
+      if (absl::GetFlag(FLAGS_watch_catalog)) {
+        absl::StatusOr<std::unique_ptr<CatalogWatcher>> started = CatalogWatcher::Start(
+            catalog, absl::Milliseconds(absl::GetFlag(FLAGS_watch_debounce_ms)),
+            [&reloader] { reloader.PostReloadIfChanged(); });
+        if (started.ok()) {
+          watcher = *std::move(started);
+        } else {
+          // Reload by RPC and SIGHUP still work; say so rather than fail to start.
+          LogEvent("warning", "catalog_watch_failed",
+                   {{"reason", std::string(started.status().message())}});
+        }
+      }
       continue;
     }
     break;
   }
+  watcher.reset();  // no reloads start while draining
   LogEvent("info", "shutdown_started",
            {{"grace_seconds", std::to_string(absl::GetFlag(FLAGS_shutdown_grace_seconds))}});
   health->Shutdown();  // every service reports NOT_SERVING from here on

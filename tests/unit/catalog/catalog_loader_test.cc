@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -302,6 +303,25 @@ TEST_F(CatalogLoaderTest, RejectedReloadKeepsTheServingSnapshot) {
   // The old snapshot is still usable by whoever holds it.
   EXPECT_EQ(first->version, "v1");
   EXPECT_EQ(first->segmenters[0].criteria.size(), 3u);
+}
+
+TEST_F(CatalogLoaderTest, ReloadIfChangedSkipsUnchangedCatalogs) {
+  const std::string path = Write("catalog.json", kGoodCatalog);
+  ServingCatalog serving;
+  CatalogReloader reloader(&serving, path, options_);
+  std::promise<void> first_done;
+  reloader.PostReload([&](const ReloadOutcome&) { first_done.set_value(); });
+  first_done.get_future().wait();
+  EXPECT_EQ(reloader.status().reloads_ok, 1u);
+
+  reloader.PostReloadIfChanged();  // nothing changed: no reload
+  Write("catalog.json", Replace(kGoodCatalog, R"("version": "v1")", R"("version": "v2")"));
+  reloader.PostReloadIfChanged();  // changed: reload
+  std::promise<void> drained;
+  reloader.PostValidate(CatalogSource(), [&](const CatalogLoadResult&) { drained.set_value(); });
+  drained.get_future().wait();  // the loader thread runs tasks in order
+  EXPECT_EQ(reloader.status().reloads_ok, 2u);
+  EXPECT_EQ(serving.Current()->version, "v2");
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "service/server/event_log.h"
+#include "service/common/event_log.h"
 
 #include <cstdio>
 #include <mutex>

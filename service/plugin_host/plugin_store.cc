@@ -1,0 +1,150 @@
+#include "service/plugin_host/plugin_store.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "service/common/event_log.h"
+#include "service/plugin_host/file_digest.h"
+
+namespace persona {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uintmax_t kMaxPluginBytes = 256u << 20;
+
+absl::StatusOr<std::string> ReadWhole(const std::string& path) {
+  std::error_code ec;
+  const uintmax_t size = fs::file_size(path, ec);
+  if (ec) return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", ec.message()));
+  if (size > kMaxPluginBytes) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is ", size, " bytes; plugins are limited to ", kMaxPluginBytes));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(absl::StrCat("read error on ", path));
+  return bytes.str();
+}
+
+// Writes to a temporary name, then renames: a half-written copy is never visible under the
+// name that gets opened.
+absl::Status WriteCopy(const std::string& bytes, const std::string& path) {
+  const std::string temporary = absl::StrCat(path, ".tmp.", getpid());
+  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0500);
+  if (fd < 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", temporary, ": ", std::generic_category().message(errno)));
+  }
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      close(fd);
+      unlink(temporary.c_str());
+      return absl::InternalError(absl::StrCat("cannot write ", temporary));
+    }
+    written += static_cast<size_t>(n);
+  }
+  close(fd);
+  if (rename(temporary.c_str(), path.c_str()) != 0) {
+    unlink(temporary.c_str());
+    return absl::InternalError(absl::StrCat("cannot rename ", temporary, " to ", path));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PluginStore>> PluginStore::Create(const std::string& cache_dir) {
+  if (!cache_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(cache_dir, ec);
+    if (ec) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create plugin cache ", cache_dir, ": ", ec.message()));
+    }
+    return std::unique_ptr<PluginStore>(new PluginStore(cache_dir, /*owns_dir=*/false));
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern =
+      absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/persona-plugins-XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot create a plugin cache in ", pattern));
+  }
+  return std::unique_ptr<PluginStore>(new PluginStore(pattern, /*owns_dir=*/true));
+}
+
+PluginStore::~PluginStore() {
+  if (!owns_dir_) return;
+  // Libraries still in use stay mapped after their files are unlinked.
+  std::error_code ec;
+  fs::remove_all(cache_dir_, ec);
+}
+
+absl::StatusOr<PluginStore::Loaded> PluginStore::Load(const std::string& source_path,
+                                                      const std::string& pinned_sha256) {
+  absl::StatusOr<std::string> bytes = ReadWhole(source_path);
+  if (!bytes.ok()) return bytes.status();
+  Loaded loaded;
+  loaded.sha256 = Sha256Hex(*bytes);
+  if (!pinned_sha256.empty() && pinned_sha256 != loaded.sha256) {
+    return absl::FailedPreconditionError(absl::StrCat("pinned ", pinned_sha256, " but ",
+                                                      source_path, " has SHA-256 ", loaded.sha256));
+  }
+
+  absl::MutexLock lock(&mutex_);
+  if (auto it = loaded_.find(loaded.sha256); it != loaded_.end()) {
+    if ((loaded.library = it->second.lock())) return loaded;
+  }
+  for (auto it = loaded_.begin(); it != loaded_.end();) {
+    it = it->second.expired() ? loaded_.erase(it) : std::next(it);
+  }
+  const std::string file_name = fs::path(source_path).filename().string();
+  const std::string copy = absl::StrCat(cache_dir_, "/", loaded.sha256, "-", file_name);
+  std::error_code ec;
+  if (!fs::exists(copy, ec)) {
+    if (absl::Status written = WriteCopy(*bytes, copy); !written.ok()) return written;
+  }
+  absl::StatusOr<std::shared_ptr<const PluginLibrary>> library = PluginLibrary::Load(copy);
+  if (!library.ok()) {
+    fs::remove(copy, ec);
+    // Name the operator's file, not our private copy.
+    std::string message(library.status().message());
+    for (size_t at; (at = message.find(copy)) != std::string::npos;) {
+      message.replace(at, copy.size(), source_path);
+    }
+    return absl::Status(library.status().code(), message);
+  }
+  // Unload and delete the copy when the last user lets go; the deleter owns everything it
+  // needs, so it may run after the store is gone.
+  const PluginLibrary* raw = library->get();
+  auto keep = *std::move(library);
+  const std::string plugin_name(raw->api().name.data, raw->api().name.size);
+  LogEvent("info", "plugin_loaded",
+           {{"plugin", plugin_name}, {"file", source_path}, {"sha256", loaded.sha256}});
+  loaded.library = std::shared_ptr<const PluginLibrary>(
+      raw, [keep = std::move(keep), copy, plugin_name,
+            sha256 = loaded.sha256](const PluginLibrary*) mutable {
+        keep.reset();
+        std::error_code remove_ec;
+        fs::remove(copy, remove_ec);
+        LogEvent("info", "plugin_unloaded", {{"plugin", plugin_name}, {"sha256", sha256}});
+      });
+  loaded_[loaded.sha256] = loaded.library;
+  return loaded;
+}
+
+}  // namespace persona
