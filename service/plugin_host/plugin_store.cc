@@ -66,6 +66,30 @@ absl::Status WriteCopy(const std::string& bytes, const std::string& path) {
   return absl::OkStatus();
 }
 
+// Plugins are code running inside the server: whoever can write the file, or replace it
+// through its directory, controls the server. Refuse anything writable by group or others,
+// or owned by someone other than root or the server's own user.
+absl::Status CheckOwnershipAndMode(const std::string& path, const char* what) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) {
+    return absl::NotFoundError(absl::StrCat("cannot stat ", what, " ", path, ": ",
+                                            std::generic_category().message(errno)));
+  }
+  if (info.st_uid != 0 && info.st_uid != geteuid()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        what, " ", path, " is owned by uid ", info.st_uid,
+        "; plugins must be owned by root or by the server's user (uid ", geteuid(), ")"));
+  }
+  if (info.st_mode & (S_IWGRP | S_IWOTH)) {
+    char mode[8];
+    snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    return absl::PermissionDeniedError(absl::StrCat(
+        what, " ", path, " is writable by ", (info.st_mode & S_IWOTH) ? "others" : "its group",
+        " (mode ", mode, "); refusing to load code anyone else can change: chmod go-w"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PluginStore>> PluginStore::Create(const std::string& cache_dir) {
@@ -96,6 +120,13 @@ PluginStore::~PluginStore() {
 
 absl::StatusOr<PluginStore::Loaded> PluginStore::Load(const std::string& source_path,
                                                       const std::string& pinned_sha256) {
+  const fs::path parent = fs::path(source_path).parent_path();
+  if (absl::Status ok =
+          CheckOwnershipAndMode(parent.empty() ? "." : parent.string(), "plugin directory");
+      !ok.ok()) {
+    return ok;
+  }
+  if (absl::Status ok = CheckOwnershipAndMode(source_path, "plugin file"); !ok.ok()) return ok;
   absl::StatusOr<std::string> bytes = ReadWhole(source_path);
   if (!bytes.ok()) return bytes.status();
   Loaded loaded;

@@ -1,7 +1,6 @@
 // persona-server: scores customers against marketing personas over gRPC.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -25,6 +24,7 @@
 #include "service/catalog/serving_catalog.h"
 #include "service/common/event_log.h"
 #include "service/grpc/catalog_admin_service.h"
+#include "service/grpc/health_service.h"
 #include "service/grpc/persona_scoring_service.h"
 #include "service/metrics/server_metrics.h"
 
@@ -52,6 +52,9 @@ ABSL_FLAG(std::string, plugin_cache_dir, "",
           "directory under $TMPDIR, removed on exit.");
 ABSL_FLAG(int32_t, max_concurrent_streams, 256,
           "Most concurrent calls (HTTP/2 streams) one client connection may have open.");
+ABSL_FLAG(int32_t, drain_seconds, 0,
+          "On SIGTERM, keep serving this long after reporting NOT_SERVING, so load balancers "
+          "stop sending before the server stops accepting (Kubernetes: a few seconds).");
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
 
@@ -140,10 +143,6 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
   PersonaScoringService scoring(&serving, limits, metrics.get());
   CatalogAdminService admin(&serving, &reloader, metrics.get());
 
-  // gRPC's built-in health service registers no protobuf descriptors; touching ours links
-  // them in, so reflection can describe grpc.health.v1.Health for grpcurl.
-  (void)grpc::health::v1::HealthCheckResponse::descriptor();
-  grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int bound_port = 0;
@@ -154,17 +153,21 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
                              absl::GetFlag(FLAGS_max_concurrent_streams));
   builder.RegisterService(&scoring);
   builder.RegisterService(&admin);
+  HealthService health;
+  builder.RegisterService(&health);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     LogEvent("error", "listen_failed", {{"listen", listen}});
     return 1;
   }
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  const auto set_serving = [health](bool serving) {
-    health->SetServingStatus(serving);
-    health->SetServingStatus("persona.v1.PersonaScoring", serving);
+  const auto set_serving = [&health](bool serving) {
+    health.SetServingStatus("", serving);
+    health.SetServingStatus("persona.v1.PersonaScoring", serving);
   };
   set_serving(false);  // NOT_SERVING until the first snapshot is live
+  // For liveness probes: SERVING whenever the process answers at all, so a pod whose catalog
+  // is bad leaves rotation (readiness) without being restarted in a loop.
+  health.SetServingStatus("liveness", true);
   LogEvent("info", "server_started",
            {{"listen", listen},
             {"port", std::to_string(bound_port)},
@@ -199,31 +202,24 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
     if (signal_number == SIGHUP) {
       LogEvent("info", "reload_requested", {{"trigger", "SIGHUP"}});
       reloader.PostReload(nullptr);
-
-      std::unique_ptr<CatalogWatcher> watcher;
-      if (absl::GetFlag(FLAGS_watch_catalog)) {
-        absl::StatusOr<std::unique_ptr<CatalogWatcher>> started = CatalogWatcher::Start(
-            catalog, absl::Milliseconds(absl::GetFlag(FLAGS_watch_debounce_ms)),
-            [&reloader] { reloader.PostReloadIfChanged(); });
-        if (started.ok()) {
-          watcher = *std::move(started);
-        } else {
-          // Reload by RPC and SIGHUP still work; say so rather than fail to start.
-          LogEvent("warning", "catalog_watch_failed",
-                   {{"reason", std::string(started.status().message())}});
-        }
-      }
       continue;
     }
     break;
   }
   watcher.reset();  // no reloads start while draining
   LogEvent("info", "shutdown_started",
-           {{"grace_seconds", std::to_string(absl::GetFlag(FLAGS_shutdown_grace_seconds))}});
-  health->Shutdown();  // every service reports NOT_SERVING from here on
+           {{"drain_seconds", std::to_string(absl::GetFlag(FLAGS_drain_seconds))},
+            {"grace_seconds", std::to_string(absl::GetFlag(FLAGS_shutdown_grace_seconds))}});
+  // Every service reports NOT_SERVING and Watch streams end now; new calls are still
+  // served during the drain, so callers that have not noticed yet do not fail.
+  health.Shutdown();
+  absl::SleepFor(absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->Wait();
+  // The listener touches objects destroyed before the reloader; a reload still queued must
+  // not reach them. set_listener waits for one in progress.
+  reloader.set_listener(nullptr);
   LogEvent("info", "shutdown_complete");
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "service/plugin_host/plugin_store.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -114,6 +116,50 @@ TEST(PluginStoreOwnedDirTest, PrivateCacheIsRemovedWithTheStore) {
   EXPECT_TRUE(fs::is_directory(dir));
   store->reset();
   EXPECT_FALSE(fs::exists(dir));
+}
+
+}  // namespace
+}  // namespace persona
+
+namespace persona {
+namespace {
+
+class PluginStorePermissionTest : public PluginStoreTest {};
+
+TEST_F(PluginStorePermissionTest, PluginWritableByOthersIsRefused) {
+  const std::string path = Install("libsegmenter_toy.so", "libsegmenter_toy.so");
+  fs::permissions(path, fs::perms::others_write, fs::perm_options::add);
+  auto loaded = store_->Load(path, "");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_THAT(loaded.status().message(), HasSubstr("writable by others"));
+  EXPECT_EQ(CachedFiles(), 0u);
+}
+
+TEST_F(PluginStorePermissionTest, PluginWritableByGroupIsRefused) {
+  const std::string path = Install("libsegmenter_toy.so", "libsegmenter_toy.so");
+  fs::permissions(path, fs::perms::group_write, fs::perm_options::add);
+  auto loaded = store_->Load(path, "");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_THAT(loaded.status().message(), HasSubstr("writable by its group"));
+}
+
+TEST_F(PluginStorePermissionTest, PluginDirectoryWritableByOthersIsRefused) {
+  const std::string path = Install("libsegmenter_toy.so", "libsegmenter_toy.so");
+  fs::permissions(root_ / "plugins", fs::perms::others_write, fs::perm_options::add);
+  auto loaded = store_->Load(path, "");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_THAT(loaded.status().message(), HasSubstr("plugin directory"));
+  fs::permissions(root_ / "plugins", fs::perms::others_write, fs::perm_options::remove);
+  EXPECT_TRUE(store_->Load(path, "").ok());
+}
+
+TEST_F(PluginStorePermissionTest, PluginOwnedByAnotherUserIsRefused) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to chown";
+  const std::string path = Install("libsegmenter_toy.so", "libsegmenter_toy.so");
+  ASSERT_EQ(chown(path.c_str(), 4242, 4242), 0);
+  auto loaded = store_->Load(path, "");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_THAT(loaded.status().message(), HasSubstr("owned by uid 4242"));
 }
 
 }  // namespace
