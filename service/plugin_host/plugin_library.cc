@@ -1,6 +1,8 @@
 #include "service/plugin_host/plugin_library.h"
 
+#include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <system_error>
 #include <utility>
 
@@ -15,6 +17,10 @@ namespace persona {
 
 struct PluginLibrary::Handle {
   boost::dll::shared_library library;
+  // The plugin's description as this host's ABI lays it out: what the plugin's (possibly
+  // older, shorter) struct has, zeros for fields appended after the plugin's minor. Readers
+  // of api() can touch every field of this host's ABI; an absent one reads as empty.
+  PersonaSegmenterPlugin api{};
 };
 
 absl::Status CheckAbiCompatible(uint32_t plugin_major, uint32_t plugin_minor) {
@@ -76,6 +82,9 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
   if (api->name.size == 0 || api->name.data == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(path.string(), ": plugin has no name"));
   }
+  // Copy only the bytes the plugin declared (an ABI 1.0 struct ends before params_doc).
+  std::memcpy(&handle->api, api, std::min(api->struct_size, sizeof(PersonaSegmenterPlugin)));
+  api = &handle->api;
   return std::shared_ptr<const PluginLibrary>(new PluginLibrary(path, std::move(handle), api));
 }
 

@@ -192,7 +192,7 @@ TEST_F(ScoringServiceTest, ListPersonasAndSegmenters) {
   ASSERT_TRUE(scoring_stub_->ListSegmenters(&c2, {}, &segmenters).ok());
   ASSERT_EQ(segmenters.segmenters_size(), 3);
   EXPECT_EQ(segmenters.segmenters(1).name(), "rfm");
-  EXPECT_EQ(segmenters.segmenters(1).abi_version(), "1.0");
+  EXPECT_EQ(segmenters.segmenters(1).abi_version(), "1.1");
   EXPECT_EQ(segmenters.segmenters(1).criteria(), 5u);
 }
 

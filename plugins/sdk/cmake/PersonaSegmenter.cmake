@@ -1,20 +1,32 @@
 # persona_add_segmenter(<name> SOURCES <files...> [LINK_LIBRARIES <libs...>])
 #
-# Builds libsegmenter_<name>.so the way the host expects a plugin: C++17, hidden visibility
-# so only the entry symbol (persona_segmenter_plugin) is exported, every symbol resolved at
-# link time (-z defs: a missing symbol fails the build, not the server at first call), and
-# the file name the catalog refers to.
+# Builds libsegmenter_<name>.so (target segmenter_<name>) the way the host expects a plugin:
+# C++17, hidden visibility so only the entry symbol (persona_segmenter_plugin) is exported,
+# every symbol resolved at link time (-z defs: a missing symbol fails the build, not the
+# server at first call), and the file name the catalog refers to. The library lands in
+# PERSONA_PLUGIN_OUTPUT_DIR when that is set, else in the current binary directory.
+#
+# Works in this source tree (target persona_segmenter_sdk) and against an installed SDK
+# (find_package(PersonaSegmenterSDK), target PersonaSegmenterSDK::sdk).
 function(persona_add_segmenter name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LINK_LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "persona_add_segmenter(${name}): SOURCES is required")
   endif()
+  # The name becomes the file name and, by convention, the catalog's segmenter name.
+  if(NOT name MATCHES "^[a-z][a-z0-9_]*$")
+    message(FATAL_ERROR "persona_add_segmenter(${name}): the name must be lowercase letters, "
+                        "digits and _, starting with a letter")
+  endif()
   set(target segmenter_${name})
   add_library(${target} MODULE ${ARG_SOURCES})
   if(TARGET PersonaSegmenterSDK::sdk)
     target_link_libraries(${target} PRIVATE PersonaSegmenterSDK::sdk)
-  else()
+  elseif(TARGET persona_segmenter_sdk)
     target_link_libraries(${target} PRIVATE persona_segmenter_sdk)
+  else()
+    message(FATAL_ERROR "persona_add_segmenter(${name}): no SDK target; call "
+                        "find_package(PersonaSegmenterSDK CONFIG REQUIRED) first")
   endif()
   if(ARG_LINK_LIBRARIES)
     target_link_libraries(${target} PRIVATE ${ARG_LINK_LIBRARIES})

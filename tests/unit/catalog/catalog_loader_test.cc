@@ -84,7 +84,7 @@ TEST_F(CatalogLoaderTest, LoadsAGoodCatalogIntoASnapshot) {
   ASSERT_EQ(snapshot.segmenters.size(), 1u);
   EXPECT_EQ(snapshot.segmenters[0].criteria.size(), 3u);
   EXPECT_EQ(snapshot.segmenters[0].info.plugin_name, "toy");
-  EXPECT_EQ(snapshot.segmenters[0].info.abi_version, "1.0");
+  EXPECT_EQ(snapshot.segmenters[0].info.abi_version, "1.1");
   EXPECT_EQ(snapshot.segmenters[0].info.sha256.size(), 64u);
   EXPECT_EQ(snapshot.criterion_count, 3u);
 }
@@ -179,14 +179,14 @@ TEST_F(CatalogLoaderTest, AbiMajorMismatchIsRefusedNamingBothVersions) {
   ASSERT_FALSE(result.ok());
   EXPECT_THAT(result.problems[0], Problem("segmenters[toy].plugin",
                                           "plugin ABI 2.0 is incompatible: this server "
-                                          "supports ABI 1.0 to 1.0"));
+                                          "supports ABI 1.0 to 1.1"));
 }
 
 TEST_F(CatalogLoaderTest, NewerAbiMinorIsRefused) {
   CatalogLoadResult result =
       LoadText(Replace(kGoodCatalog, "libsegmenter_toy.so", "libsegmenter_abi_minor_newer.so"));
   ASSERT_FALSE(result.ok());
-  EXPECT_THAT(result.problems[0], Problem("segmenters[toy].plugin", "plugin ABI 1.1 is newer"));
+  EXPECT_THAT(result.problems[0], Problem("segmenters[toy].plugin", "plugin ABI 1.2 is newer"));
 }
 
 TEST_F(CatalogLoaderTest, LibraryWithoutEntrySymbolIsRefused) {
@@ -314,12 +314,18 @@ TEST_F(CatalogLoaderTest, ReloadIfChangedSkipsUnchangedCatalogs) {
   first_done.get_future().wait();
   EXPECT_EQ(reloader.status().reloads_ok, 1u);
 
+  // The loader thread runs tasks in order: a validate posted after a task is a barrier.
+  const auto drain = [&reloader] {
+    std::promise<void> done;
+    reloader.PostValidate(CatalogSource(), [&](const CatalogLoadResult&) { done.set_value(); });
+    done.get_future().wait();
+  };
   reloader.PostReloadIfChanged();  // nothing changed: no reload
+  drain();  // the check above must see the old bytes, not the write below
+  EXPECT_EQ(reloader.status().reloads_ok, 1u);
   Write("catalog.json", Replace(kGoodCatalog, R"("version": "v1")", R"("version": "v2")"));
   reloader.PostReloadIfChanged();  // changed: reload
-  std::promise<void> drained;
-  reloader.PostValidate(CatalogSource(), [&](const CatalogLoadResult&) { drained.set_value(); });
-  drained.get_future().wait();  // the loader thread runs tasks in order
+  drain();
   EXPECT_EQ(reloader.status().reloads_ok, 2u);
   EXPECT_EQ(serving.Current()->version, "v2");
 }

@@ -15,14 +15,22 @@
 //   };
 //   PERSONA_SEGMENTER_PLUGIN(AgeBand, "age_band", "1.0.0", "Grades customers by age.")
 //
+// Optionally (ABI 1.1) the class documents its params for tools and catalog authors with a
+// static member the macro picks up (see PersonaSegmenterPlugin.params_doc):
+//
+//     static constexpr char kParamsDoc[] =
+//         R"({"params": {"min": "number 0..130"}, "example": {"min": 25}})";
+//
 // The adapter depends on the C++17 standard library only: no Boost, no protobuf.
 #pragma once
 
 #include <persona/segmenter_abi.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <initializer_list>
@@ -67,6 +75,44 @@ inline std::string NormalizeTag(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = AsciiLower(c);
   return out;
+}
+
+// The value of customer attribute `key`, if the customer has it. Attributes arrive sorted by
+// key bytes, so this is a binary search: allocation-free, for the hot path.
+inline std::optional<std::string_view> FindAttribute(const PersonaCustomer& customer,
+                                                     std::string_view key) {
+  const PersonaKeyValue* first = customer.attributes;
+  const PersonaKeyValue* last = customer.attributes + customer.attribute_count;
+  const PersonaKeyValue* it = std::lower_bound(
+      first, last, key,
+      [](const PersonaKeyValue& kv, std::string_view k) { return View(kv.key) < k; });
+  if (it == last || View(it->key) != key) return std::nullopt;
+  return View(it->value);
+}
+
+// Parses a whole attribute value as a finite decimal number ("250", " 1.2e7 "); false for
+// anything else, including an empty string. Allocation-free and locale-independent where
+// the standard library has floating-point std::from_chars.
+inline bool ParseNumber(std::string_view text, double* out) {
+  text = TrimAsciiWhitespace(text);
+  if (text.empty()) return false;
+  double value = 0.0;
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+  if (text.front() == '+') text.remove_prefix(1);  // from_chars takes no leading '+'
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return false;
+#else
+  char buffer[64];
+  if (text.size() >= sizeof(buffer)) return false;
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+  char* end = nullptr;
+  value = std::strtod(buffer, &end);
+  if (end != buffer + text.size()) return false;
+#endif
+  if (!std::isfinite(value)) return false;
+  *out = value;
+  return true;
 }
 
 inline double Clamp01(double v) {
@@ -259,6 +305,16 @@ class AffinityAccumulator {
 
 namespace internal {
 
+// Segmenter::kParamsDoc when the class declares one, else empty (no params_doc).
+template <typename Segmenter>
+auto ParamsDocOf(int) -> decltype(std::string_view(Segmenter::kParamsDoc)) {
+  return std::string_view(Segmenter::kParamsDoc);
+}
+template <typename Segmenter>
+std::string_view ParamsDocOf(long) {
+  return std::string_view();
+}
+
 inline void WriteError(PersonaErrorBuffer* error, const char* message) {
   if (error == nullptr || error->message == nullptr || error->capacity == 0) return;
   std::snprintf(error->message, error->capacity, "%s", message);
@@ -343,6 +399,7 @@ struct Adapter {
 
   static const PersonaSegmenterPlugin* Describe(const char* name, const char* version,
                                                 const char* description) {
+    static const std::string_view params_doc = ParamsDocOf<Segmenter>(0);
     static const PersonaSegmenterPlugin plugin = {
         sizeof(PersonaSegmenterPlugin),
         PERSONA_SEGMENTER_ABI_MAJOR,
@@ -355,6 +412,7 @@ struct Adapter {
         &Compile,
         &ReleaseCriterion,
         &Score,
+        Borrow(params_doc),
     };
     return &plugin;
   }

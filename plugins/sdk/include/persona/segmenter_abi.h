@@ -15,6 +15,9 @@
  *   minor. Readers of a struct check `struct_size` before touching a field appended after
  *   the first release, so an older peer's smaller struct is read safely.
  *
+ *   History: 1.0 the first release. 1.1 appends PersonaSegmenterPlugin.params_doc (optional;
+ *   a 1.0 plugin simply has none). A plugin built against 1.0 loads in every 1.x host.
+ *
  * LIFECYCLE (one catalog load; a hot reload repeats it for the new catalog)
  *   1. dlopen, then persona_segmenter_plugin() returns the static plugin description.
  *   2. create(config) once per catalog load -> an instance.
@@ -48,7 +51,7 @@ extern "C" {
 #endif
 
 #define PERSONA_SEGMENTER_ABI_MAJOR 1
-#define PERSONA_SEGMENTER_ABI_MINOR 0
+#define PERSONA_SEGMENTER_ABI_MINOR 1
 
 /* The one symbol a plugin exports. */
 #define PERSONA_SEGMENTER_ENTRY_SYMBOL "persona_segmenter_plugin"
@@ -283,6 +286,19 @@ typedef struct PersonaSegmenterPlugin {
                          const PersonaCompiledCriterion* const* criteria, size_t count,
                          const PersonaScoreRequest* request, PersonaCriterionScore* scores,
                          PersonaErrorBuffer* error);
+
+  /* --- ABI 1.1: appended. A host reads these only when struct_size covers them, so a 1.0
+   *     plugin (whose struct ends above) loads with each of them absent. --- */
+
+  /* Optional; size 0 = not given. A static JSON object documenting what this segmenter
+   * accepts, for tools and catalog authors. Every member is optional:
+   *   {"params":  {"<key>": "<type, range and meaning in one line>", ...},
+   *    "config":  {"<key>": "<type, range and meaning in one line>", ...},
+   *    "example": {<one criterion's params that compile() accepts>}}
+   * persona-plugin-check validates it, compiles "example" when given no params of its own
+   * and probes every listed params key with a value of the wrong type. Not NUL-terminated;
+   * valid as long as the library is loaded. */
+  PersonaString params_doc;
 } PersonaSegmenterPlugin;
 
 /* The entry point. Returns a pointer to a static description that lives as long as the

@@ -1,0 +1,182 @@
+// persona-plugin-check, run as a child process the way an author runs it: good plugins pass
+// with exit 0, and each fixture that breaks one rule fails exactly the check for that rule.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct CheckRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs persona-plugin-check with `arguments` (already shell-quoted where needed).
+CheckRun Check(const std::string& arguments) {
+  const std::string command = std::string(PERSONA_PLUGIN_CHECK) + " " + arguments +
+                              " --customers=200 --cost_seconds=0.05 2>&1";
+  CheckRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.output.append(buffer, n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string Fixture(const std::string& name) {
+  return (fs::path(PERSONA_FIXTURE_PLUGIN_DIR) / ("libsegmenter_" + name + ".so")).string();
+}
+
+std::string Bundled(const std::string& name) {
+  return (fs::path(PERSONA_PLUGIN_DIR) / ("libsegmenter_" + name + ".so")).string();
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  const fs::path path = fs::path(::testing::TempDir()) / ("plugin_check_" + name);
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+// One line of the report, e.g. "FAIL  allocation".
+std::string Verdict(const std::string& verdict, const std::string& check) {
+  std::string line = verdict + "  " + check;
+  line.resize(std::max(line.size(), verdict.size() + 2 + 12), ' ');
+  return "\n" + line;
+}
+
+TEST(PluginCheckTest, ToyFixturePassesEveryCheck) {
+  const CheckRun run = Check(Fixture("toy") + " --params=" +
+                             WriteFile("toy.json", R"({"affinity": 0.5, "coverage": 0.75})"));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  for (const char* check : {"abi", "exports", "metadata", "config", "params", "malformed",
+                            "scoring", "sink", "determinism", "allocation", "cost", "lifecycle"}) {
+    EXPECT_THAT(run.output, HasSubstr(Verdict("PASS", check))) << check;
+  }
+  EXPECT_THAT(run.output, HasSubstr("RESULT: PASS (12 checks)"));
+}
+
+TEST(PluginCheckTest, BundledPluginsPassWithTheDefaultCatalogsParams) {
+  for (const char* name : {"demographic", "rfm", "psychographic"}) {
+    const CheckRun run =
+        Check(Bundled(name) + " --catalog=" + PERSONA_SOURCE_DIR + "/deploy/catalog");
+    EXPECT_EQ(run.exit_code, 0) << name << "\n" << run.output;
+    EXPECT_THAT(run.output, HasSubstr("from every criterion of segmenter")) << name;
+  }
+}
+
+TEST(PluginCheckTest, TemplatePassesWithItsOwnExampleParams) {
+  const CheckRun run = Check(FIRMOGRAPHIC_PLUGIN);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("the plugin's params_doc example"));
+  EXPECT_THAT(run.output, HasSubstr("params_doc documents 4 params with an example"));
+}
+
+TEST(PluginCheckTest, OlderMinorPluginPasses) {
+  const CheckRun run = Check(Fixture("abi_minor_older"));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("built against ABI 1.0"));
+}
+
+TEST(PluginCheckTest, AllocatingPluginFailsTheAllocationCheckOnly) {
+  const CheckRun run = Check(Fixture("check_allocates"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr(Verdict("FAIL", "allocation")));
+  EXPECT_THAT(run.output, HasSubstr("RESULT: FAIL (1 of 12 checks failed)"));
+}
+
+TEST(PluginCheckTest, NondeterministicPluginFailsDeterminism) {
+  const CheckRun run = Check(Fixture("check_random"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr(Verdict("FAIL", "determinism")));
+  EXPECT_THAT(run.output, HasSubstr("second run, same instance"));
+  EXPECT_THAT(run.output, HasSubstr(Verdict("PASS", "scoring")));
+}
+
+TEST(PluginCheckTest, NanPluginFailsScoringNamingTheCustomer) {
+  const CheckRun run = Check(Fixture("check_nan"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr(Verdict("FAIL", "scoring")));
+  EXPECT_THAT(run.output, AllOf(HasSubstr("customer check-"), HasSubstr(".affinity is nan")));
+  // Its explanation carries the NaN too: reported as a misuse of the sink.
+  EXPECT_THAT(run.output, HasSubstr("with affinity nan"));
+}
+
+TEST(PluginCheckTest, PluginAcceptingGarbageFailsMalformed) {
+  const CheckRun run = Check(Fixture("check_lenient") +
+                             " --params=" + WriteFile("lenient.json", R"({"min_age": 30})"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr(Verdict("FAIL", "malformed")));
+  EXPECT_THAT(run.output, HasSubstr("unknown key \"persona_plugin_check_unknown_key\": accepted"));
+  EXPECT_THAT(run.output, HasSubstr("\"min_age\" as true instead of a number: accepted"));
+}
+
+TEST(PluginCheckTest, ChattyPluginFailsTheSinkCheck) {
+  const CheckRun run = Check(Fixture("check_chatty"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr(Verdict("FAIL", "sink")));
+  EXPECT_THAT(run.output, HasSubstr("add_detail called with explain off"));
+  EXPECT_THAT(run.output, HasSubstr("to stdout/stderr while scoring"));
+  // What it printed was captured, not mixed into the report.
+  EXPECT_THAT(run.output, Not(HasSubstr("\nscoring check-")));
+}
+
+TEST(PluginCheckTest, CrashingPluginIsReportedAgainstTheRunningCheck) {
+  const CheckRun run = Check(Fixture("check_crashes"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  // A signal in a plain build; a sanitizer's report in an ASan/UBSan build.
+  EXPECT_THAT(run.output, ::testing::AnyOf(HasSubstr("FAIL  scoring: the process crashed with SIG"),
+                                           HasSubstr("FAIL  scoring: a sanitizer stopped")));
+  EXPECT_THAT(run.output, HasSubstr("RESULT: FAIL"));
+}
+
+TEST(PluginCheckTest, ScoreErrorsAndOutOfRangeValuesFailScoring) {
+  const CheckRun failing =
+      Check(Fixture("toy") + " --params=" + WriteFile("fail.json", R"({"emit": "fail"})"));
+  EXPECT_EQ(failing.exit_code, 1) << failing.output;
+  EXPECT_THAT(failing.output, HasSubstr(Verdict("FAIL", "scoring")));
+  EXPECT_THAT(failing.output, HasSubstr("exception escaped score"));
+
+  const CheckRun out_of_range =
+      Check(Fixture("toy") + " --params=" + WriteFile("range.json", R"({"emit": "out_of_range"})"));
+  EXPECT_EQ(out_of_range.exit_code, 1) << out_of_range.output;
+  EXPECT_THAT(out_of_range.output, HasSubstr(".affinity is 1.5 (must be finite and in [0,1])"));
+}
+
+TEST(PluginCheckTest, ExtraExportsAreNamed) {
+  const CheckRun run = Check(Fixture("check_exports_extra"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr(Verdict("FAIL", "exports")));
+  EXPECT_THAT(run.output, HasSubstr("fixture_exported_helper"));
+}
+
+TEST(PluginCheckTest, AbiMismatchesAreRefusedWithBothVersions) {
+  const CheckRun other_major = Check(Fixture("abi_major_mismatch"));
+  EXPECT_EQ(other_major.exit_code, 1) << other_major.output;
+  EXPECT_THAT(other_major.output, HasSubstr(Verdict("FAIL", "abi")));
+  EXPECT_THAT(other_major.output, HasSubstr("is incompatible: this server supports ABI 1.0 to 1."));
+  const CheckRun newer_minor = Check(Fixture("abi_minor_newer"));
+  EXPECT_EQ(newer_minor.exit_code, 1) << newer_minor.output;
+  EXPECT_THAT(newer_minor.output, HasSubstr("is newer than this server's ABI"));
+}
+
+TEST(PluginCheckTest, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(Check("").exit_code, 2);
+  EXPECT_EQ(Check(Fixture("toy") + " --params=/nonexistent/params.json").exit_code, 2);
+  EXPECT_EQ(Check(Fixture("toy") + " --params=" + WriteFile("bad.json", "[1, 2]")).exit_code, 2);
+}
+
+}  // namespace
