@@ -20,7 +20,7 @@ struct SegmenterInfo {
   std::string plugin_name;     // the plugin's own name
   std::string plugin_version;  // the plugin's own release
   std::string description;
-  std::string abi_version;  // "1.0"
+  std::string abi_version;  // "major.minor" the plugin was built against
   std::string sha256;
 };
 
