@@ -321,7 +321,7 @@ TEST_F(CatalogLoaderTest, ReloadIfChangedSkipsUnchangedCatalogs) {
     done.get_future().wait();
   };
   reloader.PostReloadIfChanged();  // nothing changed: no reload
-  drain();  // the check above must see the old bytes, not the write below
+  drain();                         // the check above must see the old bytes, not the write below
   EXPECT_EQ(reloader.status().reloads_ok, 1u);
   Write("catalog.json", Replace(kGoodCatalog, R"("version": "v1")", R"("version": "v2")"));
   reloader.PostReloadIfChanged();  // changed: reload
