@@ -11,18 +11,13 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "client/commands/cli_flags.h"
+#include "client/commands/commands.h"
 #include "client/persona_client.h"
 #include "rfm_calibrate.h"
 
-ABSL_FLAG(std::string, target, "127.0.0.1:50051", "persona-server address.");
 ABSL_FLAG(std::string, customer, "", "score: a persona.v1.Customer as a JSON file.");
-ABSL_FLAG(bool, explain, false, "score: include the per-criterion breakdown.");
-ABSL_FLAG(uint32_t, top_k, 0, "score: return at most this many matches (0 = all).");
-ABSL_FLAG(std::string, persona_ids, "", "score: comma-separated persona ids to restrict to.");
-ABSL_FLAG(std::string, as_of, "",
-          "score: reference time for recency, RFC 3339 (e.g. 2026-11-22T00:00:00Z).");
 ABSL_FLAG(std::string, catalog, "", "validate: a catalog JSON file to check on the server.");
-ABSL_FLAG(double, timeout_seconds, 10, "Deadline for each call.");
 ABSL_FLAG(int32_t, window_days, 365,
           "rfm-calibrate: F and M count orders in the last window_days days before as_of.");
 
@@ -43,7 +38,20 @@ constexpr char kUsage[] =
     "  rfm-calibrate ORDERS.csv [--as_of=RFC3339] [--window_days=365]\n"
     "              quintile cut points for the rfm segmenter's config, from an order history\n"
     "              (CSV: customer_id,order_id,time,amount; prints the config snippet on\n"
-    "              stdout and a report with bin sizes, ties and bad rows on stderr)\n";
+    "              stdout and a report with bin sizes, ties and bad rows on stderr)\n"
+    "  batch       --input=FILE --output=FILE [--errors=FILE] [--top_k=1] [--format=jsonl|csv]\n"
+    "              [--output_format=jsonl|csv] [--window=256]   score a customer file through\n"
+    "              the ScoreCustomers stream (exit 1 when any record was rejected)\n"
+    "  report      --input=FILE --output=report.html [--json=report.json]\n"
+    "              persona distribution, unmatched share, score histograms, co-match matrix\n"
+    "  bench       --rate=N --duration=S [--customers=FILE] [--concurrency=C] [--json=FILE]\n"
+    "              open-loop load (latency from the scheduled start); --closed_loop for max\n"
+    "              throughput; --stream --count=N for bulk customers/s; --lb=round_robin\n"
+    "  generate    customers --count=N --seed=S --output=FILE.jsonl|.csv\n"
+    "              catalog --personas=N --seed=S --output=FILE.json\n"
+    "              grpc-body [--input=FILE] --output=FILE   a framed request for h2load\n"
+    "\n"
+    "Run persona-cli --help for every flag.\n";
 
 void SetDeadline(grpc::ClientContext* context) {
   context->set_deadline(
@@ -73,7 +81,7 @@ int Score(persona::v1::PersonaScoring::Stub& stub) {
     return 2;
   }
   request.set_explain(absl::GetFlag(FLAGS_explain));
-  request.set_top_k(absl::GetFlag(FLAGS_top_k));
+  request.set_top_k(absl::GetFlag(FLAGS_top_k).value_or(0));
   for (absl::string_view id :
        absl::StrSplit(absl::GetFlag(FLAGS_persona_ids), ',', absl::SkipWhitespace())) {
     request.add_persona_ids(std::string(id));
@@ -120,6 +128,9 @@ int RfmCalibrate(const std::string& path) {
 }
 
 int Run(const std::string& command) {
+  if (command == "batch") return BatchCommand();
+  if (command == "report") return ReportCommand();
+  if (command == "bench") return BenchCommand();
   auto channel = MakeChannel(absl::GetFlag(FLAGS_target));
   auto scoring = persona::v1::PersonaScoring::NewStub(channel);
   auto admin = persona::v1::CatalogAdmin::NewStub(channel);
@@ -181,6 +192,10 @@ int main(int argc, char** argv) {
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() == 3 && std::string(positional[1]) == "rfm-calibrate") {
     return persona::RfmCalibrate(positional[2]);
+  }
+  if (positional.size() >= 2 && std::string(positional[1]) == "generate") {
+    return persona::GenerateCommand(
+        std::vector<std::string>(positional.begin() + 2, positional.end()));
   }
   if (positional.size() != 2) {
     std::fprintf(stderr, "%s", persona::kUsage);

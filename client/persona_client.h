@@ -14,6 +14,15 @@ namespace persona {
 // A plaintext channel to persona-server at `target` ("127.0.0.1:50051", "ipv4:…").
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
 
+// The same with a load-balancing policy ("round_robin" spreads calls over every address of
+// "ipv4:127.0.0.1:1,127.0.0.1:2"; empty = gRPC's default, pick_first). A `private_connection`
+// channel opens its own connections instead of sharing them with other channels.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, const std::string& lb_policy,
+                                           bool private_connection);
+
+// "OK", "INVALID_ARGUMENT", …; "CODE_<n>" for a number outside google.rpc.Code.
+std::string StatusCodeName(int code);
+
 // Reads a JSON file into `message` with protobuf's JSON parser (unknown fields are errors).
 absl::Status ReadJsonFile(const std::string& path, google::protobuf::Message* message);
 

@@ -1,5 +1,6 @@
 #include "service/grpc/persona_scoring_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/grpc/score_handler.h"
 
@@ -54,6 +55,22 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
   const grpc::Status status = ScoreOneCustomer(*snapshot, *request, limits_, response, &stats);
   if (status.ok()) observer_->OnScored(*snapshot, stats);
   Finish(reactor, status, observer_, "ScoreCustomer", start);
+  return reactor;
+}
+
+grpc::ServerBidiReactor<persona::v1::ScoreCustomerRequest, persona::v1::ScoreCustomersResponse>*
+PersonaScoringService::ScoreCustomers(grpc::CallbackServerContext* context) {
+  auto* reactor = new ScoreCustomersReactor(context, catalog_, limits_, stream_limits_, observer_,
+                                            &open_streams_);
+  const size_t open = open_streams_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (stream_limits_.max_concurrent_streams > 0 && open > stream_limits_.max_concurrent_streams) {
+    reactor->Refuse(
+        grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                     absl::StrCat("too many ScoreCustomers streams open (limit ",
+                                  stream_limits_.max_concurrent_streams, "); retry later")));
+  } else {
+    reactor->Start();
+  }
   return reactor;
 }
 

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <atomic>
+#include <cstddef>
+
 #include "persona/v1/persona_service.grpc.pb.h"
 #include "service/catalog/serving_catalog.h"
 #include "service/grpc/request_validator.h"
 #include "service/grpc/rpc_observer.h"
+#include "service/grpc/score_customers_reactor.h"
 
 namespace persona {
 
@@ -13,12 +17,15 @@ class PersonaScoringService final : public persona::v1::PersonaScoring::Callback
  public:
   // `observer` may be null (no metrics).
   PersonaScoringService(const ServingCatalog* catalog, RequestLimits limits,
-                        RpcObserver* observer = nullptr)
-      : catalog_(catalog), limits_(limits), observer_(observer) {}
+                        RpcObserver* observer = nullptr, StreamLimits stream_limits = {})
+      : catalog_(catalog), limits_(limits), observer_(observer), stream_limits_(stream_limits) {}
 
   grpc::ServerUnaryReactor* ScoreCustomer(grpc::CallbackServerContext* context,
                                           const persona::v1::ScoreCustomerRequest* request,
                                           persona::v1::ScoreCustomerResponse* response) override;
+  // Bulk scoring: see ScoreCustomersReactor.
+  grpc::ServerBidiReactor<persona::v1::ScoreCustomerRequest, persona::v1::ScoreCustomersResponse>*
+  ScoreCustomers(grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* ListPersonas(grpc::CallbackServerContext* context,
                                          const persona::v1::ListPersonasRequest* request,
                                          persona::v1::ListPersonasResponse* response) override;
@@ -30,6 +37,8 @@ class PersonaScoringService final : public persona::v1::PersonaScoring::Callback
   const ServingCatalog* catalog_;
   const RequestLimits limits_;
   RpcObserver* const observer_;
+  const StreamLimits stream_limits_;
+  std::atomic<size_t> open_streams_{0};
 };
 
 // Fills the public description of a snapshot's segmenters.

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+
+#include "client/synthetic/rng.h"
+#include "persona/v1/customer.pb.h"
+
+namespace persona {
+namespace synthetic {
+
+// A reproducible synthetic customer base: the same seed gives the same customers in the same
+// order, and the first N customers do not depend on how many are asked for. Customers are
+// drawn from six archetypes: the five default personas' kinds (budget buyer, young working
+// mother, loyal champion, high-value customer at risk, urban trendsetter) and a uniformly
+// random one, with ~8% of each field group left out (every field is optional).
+// Behaviour is an RFM summary (no order list), which keeps scoring independent of the date.
+class CustomerGenerator {
+ public:
+  explicit CustomerGenerator(uint64_t seed) : rng_(seed) {}
+
+  // The next customer ("cust-00000001", "cust-00000002", …) into `customer` (cleared first).
+  void Next(persona::v1::Customer* customer);
+
+ private:
+  Rng rng_;
+  uint64_t index_ = 0;
+};
+
+}  // namespace synthetic
+}  // namespace persona

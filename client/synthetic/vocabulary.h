@@ -1,0 +1,96 @@
+#pragma once
+
+#include <string_view>
+
+namespace persona {
+namespace synthetic {
+
+// Tags shared by generated customers and generated catalogs, so the two overlap the way a
+// real customer base and its personas do (the default catalog's tags are among them).
+inline constexpr std::string_view kInterests[] = {"discounts",
+                                                  "coupons",
+                                                  "price-comparison",
+                                                  "kids",
+                                                  "home",
+                                                  "convenience",
+                                                  "new-arrivals",
+                                                  "membership-rewards",
+                                                  "premium",
+                                                  "exclusive-offers",
+                                                  "fashion",
+                                                  "trending",
+                                                  "social-media",
+                                                  "football",
+                                                  "travel",
+                                                  "fitness",
+                                                  "cooking",
+                                                  "gaming",
+                                                  "books",
+                                                  "outdoor",
+                                                  "tech",
+                                                  "beauty",
+                                                  "pets",
+                                                  "music",
+                                                  "sustainability",
+                                                  "gardening",
+                                                  "diy",
+                                                  "wellness",
+                                                  "photography",
+                                                  "coffee"};
+
+inline constexpr std::string_view kValues[] = {
+    "frugality", "value-for-money", "family",       "convenience", "brand-loyalty", "quality",
+    "premium",   "sustainability",  "health",       "adventure",   "tradition",     "innovation",
+    "community", "status",          "independence", "safety"};
+
+inline constexpr std::string_view kLifestyles[] = {"busy-parent",   "working-professional",
+                                                   "urban",         "nightlife",
+                                                   "festival-goer", "homebody",
+                                                   "outdoor",       "student",
+                                                   "retiree",       "traveler",
+                                                   "fitness-fan",   "gamer"};
+
+inline constexpr std::string_view kChannels[] = {"email",    "sms",    "app",      "instagram",
+                                                 "tiktok",   "phone",  "whatsapp", "web",
+                                                 "facebook", "youtube"};
+
+inline constexpr std::string_view kShopChannels[] = {"web", "app", "store", "marketplace"};
+
+inline constexpr std::string_view kOccupations[] = {"teacher",
+                                                    "nurse",
+                                                    "software engineer",
+                                                    "warehouse supervisor",
+                                                    "student",
+                                                    "designer",
+                                                    "sales manager",
+                                                    "accountant",
+                                                    "driver",
+                                                    "chef",
+                                                    "physician",
+                                                    "retired",
+                                                    "shop owner",
+                                                    "consultant",
+                                                    "farmer"};
+
+struct Place {
+  std::string_view country;
+  std::string_view region;
+  std::string_view city;
+};
+inline constexpr Place kPlaces[] = {
+    {"ID", "West Java", "Bandung"},   {"ID", "Jakarta", "Jakarta"},
+    {"ID", "Bali", "Denpasar"},       {"DE", "Berlin", "Berlin"},
+    {"DE", "Bavaria", "Munich"},      {"DE", "Hamburg", "Hamburg"},
+    {"US", "California", "Oakland"},  {"US", "Texas", "Austin"},
+    {"US", "Ohio", "Columbus"},       {"BR", "Sao Paulo", "Campinas"},
+    {"IN", "Karnataka", "Bengaluru"}, {"GB", "England", "Leeds"},
+    {"FR", "Occitanie", "Toulouse"},  {"JP", "Osaka", "Osaka"},
+    {"NO", "Vestland", "Bergen"}};
+
+inline constexpr std::string_view kRfmSegments[] = {
+    "champions",      "loyal_customers", "potential_loyalist", "new_customers",
+    "promising",      "need_attention",  "about_to_sleep",     "at_risk",
+    "cant_lose_them", "hibernating"};
+
+}  // namespace synthetic
+}  // namespace persona

@@ -1,0 +1,199 @@
+#include "service/grpc/score_customers_reactor.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "service/grpc/score_handler.h"
+
+namespace persona {
+namespace {
+
+// The unary RPC names the first violation and counts the rest; a stream record has no room
+// for rich details, so its message lists every violation instead.
+std::string RecordErrorMessage(const grpc::Status& status) {
+  if (status.error_details().empty()) return status.error_message();
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return status.error_message();
+  std::string joined;
+  int violations = 0;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad_request;
+    if (!any.UnpackTo(&bad_request)) continue;
+    for (const auto& v : bad_request.field_violations()) {
+      absl::StrAppend(&joined, violations++ == 0 ? "" : "; ", v.field(), ": ", v.description());
+    }
+  }
+  return violations > 1 ? joined : status.error_message();
+}
+
+}  // namespace
+
+StreamFlowControl::Actions StreamFlowControl::OnResponseReady() {
+  Actions actions;
+  ++pending_;
+  if (finished_) return actions;
+  if (pending_ == 1) {  // nothing is being written: this response goes out now
+    actions.start_write = true;
+    actions.write_slot = head_;
+  }
+  if (pending_ < capacity_) {
+    actions.start_read = true;
+  } else {
+    read_paused_ = true;  // resumed when a write frees a slot
+  }
+  return actions;
+}
+
+StreamFlowControl::Actions StreamFlowControl::OnWriteDone() {
+  Actions actions;
+  head_ = (head_ + 1) % capacity_;
+  --pending_;
+  if (finished_) return actions;
+  if (pending_ > 0) {
+    actions.start_write = true;
+    actions.write_slot = head_;
+  }
+  if (read_paused_ && !reads_done_) {
+    read_paused_ = false;
+    actions.start_read = true;
+  }
+  if (reads_done_ && pending_ == 0) {
+    finished_ = true;
+    actions.finish = true;
+  }
+  return actions;
+}
+
+StreamFlowControl::Actions StreamFlowControl::OnReadsDone() {
+  Actions actions;
+  reads_done_ = true;
+  if (finished_ || pending_ > 0) return actions;  // the last write finishes the stream
+  finished_ = true;
+  actions.finish = true;
+  return actions;
+}
+
+StreamFlowControl::Actions StreamFlowControl::OnBroken() {
+  Actions actions;
+  if (finished_) return actions;
+  finished_ = true;
+  actions.finish = true;
+  return actions;
+}
+
+ScoreCustomersReactor::ScoreCustomersReactor(grpc::CallbackServerContext* context,
+                                             const ServingCatalog* catalog,
+                                             const RequestLimits& limits,
+                                             const StreamLimits& stream_limits,
+                                             RpcObserver* observer,
+                                             std::atomic<size_t>* open_streams)
+    : context_(context),
+      catalog_(catalog),
+      limits_(limits),
+      observer_(observer),
+      open_streams_(open_streams),
+      start_(absl::Now()),
+      flow_(stream_limits.max_pending_writes) {
+  slots_.resize(flow_.capacity());
+}
+
+void ScoreCustomersReactor::Refuse(const grpc::Status& status) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    final_code_ = status.error_code();
+    flow_.OnBroken();
+  }
+  Finish(status);
+}
+
+void ScoreCustomersReactor::Start() { StartRead(&request_); }
+
+void ScoreCustomersReactor::OnReadDone(bool ok) {
+  StreamFlowControl::Actions actions;
+  if (!ok) {  // the client half-closed, or the call broke (OnDone tells them apart)
+    std::lock_guard<std::mutex> lock(mu_);
+    actions = flow_.OnReadsDone();
+  } else {
+    size_t slot;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      slot = flow_.NextSlot();
+    }
+    // Scored outside the lock: a concurrent OnWriteDone only touches older slots.
+    Score(&slots_[slot]);
+    std::lock_guard<std::mutex> lock(mu_);
+    actions = flow_.OnResponseReady();
+  }
+  Apply(actions, grpc::Status::OK);
+}
+
+void ScoreCustomersReactor::OnWriteDone(bool ok) {
+  StreamFlowControl::Actions actions;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (ok) {
+      actions = flow_.OnWriteDone();
+    } else {  // the client is gone: nothing more can be delivered
+      final_code_ = grpc::StatusCode::CANCELLED;
+      flow_.OnWriteDone();
+      actions = flow_.OnBroken();
+    }
+  }
+  // The normal end (the client half-closed and this was the last write) finishes OK.
+  Apply(actions, ok ? grpc::Status::OK
+                    : grpc::Status(grpc::StatusCode::CANCELLED, "stream broken: a write failed"));
+}
+
+void ScoreCustomersReactor::OnDone() {
+  if (observer_ != nullptr) {
+    grpc::StatusCode code;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      code = final_code_;
+    }
+    // Safe to ask only now; a cancelled call ended as CANCELLED whatever Finish said.
+    if (context_->IsCancelled()) code = grpc::StatusCode::CANCELLED;
+    observer_->OnRpcDone("ScoreCustomers", code, absl::Now() - start_);
+  }
+  if (open_streams_ != nullptr) open_streams_->fetch_sub(1, std::memory_order_relaxed);
+  delete this;
+}
+
+void ScoreCustomersReactor::Apply(const StreamFlowControl::Actions& actions,
+                                  const grpc::Status& finish_status) {
+  if (actions.start_write) StartWrite(&slots_[actions.write_slot]);
+  if (actions.start_read) StartRead(&request_);
+  if (actions.finish) Finish(finish_status);
+}
+
+void ScoreCustomersReactor::Score(persona::v1::ScoreCustomersResponse* out) {
+  // Cleared field by field: Clear() on the response would free `result`, whose repeated
+  // fields keep their allocations for the next record when cleared in place.
+  persona::v1::ScoreCustomerResponse* result = out->mutable_result();
+  result->Clear();
+  out->set_error_code(0);
+  out->clear_error_message();
+  out->set_index(next_index_++);
+
+  const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
+  grpc::Status status;
+  if (!snapshot) {
+    status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "no catalog is loaded yet; the server is not serving");
+  } else if (observer_ == nullptr) {
+    status = ScoreOneCustomer(*snapshot, request_, limits_, result);
+  } else {
+    thread_local ScoreStats stats;
+    status = ScoreOneCustomer(*snapshot, request_, limits_, result, &stats);
+    if (status.ok()) observer_->OnScored(*snapshot, stats);
+  }
+  if (status.ok()) return;
+  out->clear_result();
+  out->set_error_code(static_cast<int32_t>(status.error_code()));
+  out->set_error_message(RecordErrorMessage(status));
+}
+
+}  // namespace persona
