@@ -37,8 +37,8 @@ void DescribeSegmenters(const CatalogSnapshot& snapshot,
 }
 
 grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
-    grpc::CallbackServerContext* context, const persona::v1::ScoreCustomerRequest* request,
-    persona::v1::ScoreCustomerResponse* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
+    grpc::ByteBuffer* response_bytes) {
   const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
@@ -46,14 +46,39 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
     Finish(reactor, NoCatalog(), observer_, "ScoreCustomer", start);
     return reactor;
   }
-  if (observer_ == nullptr) {
-    Finish(reactor, ScoreOneCustomer(*snapshot, *request, limits_, response), nullptr,
-           "ScoreCustomer", start);
+  // Per-thread messages keep their allocations between calls.
+  thread_local persona::v1::ScoreCustomerRequest request;
+  thread_local persona::v1::ScoreCustomerResponse response;
+  request.Clear();
+  response.Clear();
+  grpc::ByteBuffer bytes(*request_bytes);  // shares the slices; Deserialize consumes its input
+  if (!grpc::SerializationTraits<persona::v1::ScoreCustomerRequest>::Deserialize(&bytes, &request)
+           .ok()) {
+    // A client that goes away mid-message leaves a truncated request: that is a cancelled
+    // call, not bad input.
+    if (context->IsCancelled()) {
+      Finish(reactor, grpc::Status::CANCELLED, observer_, "ScoreCustomer", start);
+      return reactor;
+    }
+    Finish(reactor,
+           grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "request is not a valid persona.v1.ScoreCustomerRequest (malformed "
+                        "protobuf, or a string field that is not UTF-8)"),
+           observer_, "ScoreCustomer", start);
     return reactor;
   }
   thread_local ScoreStats stats;
-  const grpc::Status status = ScoreOneCustomer(*snapshot, *request, limits_, response, &stats);
-  if (status.ok()) observer_->OnScored(*snapshot, stats);
+  const grpc::Status status = ScoreOneCustomer(*snapshot, request, limits_, &response,
+                                               observer_ != nullptr ? &stats : nullptr);
+  if (status.ok()) {
+    if (observer_ != nullptr) observer_->OnScored(*snapshot, stats);
+    bool own_buffer = false;
+    const grpc::Status serialized =
+        grpc::SerializationTraits<persona::v1::ScoreCustomerResponse>::Serialize(
+            response, response_bytes, &own_buffer);
+    Finish(reactor, serialized, observer_, "ScoreCustomer", start);
+    return reactor;
+  }
   Finish(reactor, status, observer_, "ScoreCustomer", start);
   return reactor;
 }

@@ -13,7 +13,11 @@ namespace persona {
 
 // persona.v1.PersonaScoring on the gRPC callback API: every handler scores inline on the
 // reactor thread (scoring never blocks) against the snapshot it took once on entry.
-class PersonaScoringService final : public persona::v1::PersonaScoring::CallbackService {
+// ScoreCustomer takes raw bytes: gRPC 1.51 answers an undecodable request to a typed
+// callback method with UNIMPLEMENTED and no message, and bad input must be INVALID_ARGUMENT.
+class PersonaScoringService final
+    : public persona::v1::PersonaScoring::WithRawCallbackMethod_ScoreCustomer<
+          persona::v1::PersonaScoring::CallbackService> {
  public:
   // `observer` may be null (no metrics).
   PersonaScoringService(const ServingCatalog* catalog, RequestLimits limits,
@@ -21,8 +25,8 @@ class PersonaScoringService final : public persona::v1::PersonaScoring::Callback
       : catalog_(catalog), limits_(limits), observer_(observer), stream_limits_(stream_limits) {}
 
   grpc::ServerUnaryReactor* ScoreCustomer(grpc::CallbackServerContext* context,
-                                          const persona::v1::ScoreCustomerRequest* request,
-                                          persona::v1::ScoreCustomerResponse* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   // Bulk scoring: see ScoreCustomersReactor.
   grpc::ServerBidiReactor<persona::v1::ScoreCustomerRequest, persona::v1::ScoreCustomersResponse>*
   ScoreCustomers(grpc::CallbackServerContext* context) override;

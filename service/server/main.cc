@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -52,6 +53,12 @@ ABSL_FLAG(std::string, plugin_cache_dir, "",
           "directory under $TMPDIR, removed on exit.");
 ABSL_FLAG(int32_t, max_concurrent_streams, 256,
           "Most concurrent calls (HTTP/2 streams) one client connection may have open.");
+ABSL_FLAG(int32_t, max_score_streams, 64,
+          "Most ScoreCustomers streams open at once; more are refused with RESOURCE_EXHAUSTED "
+          "(0 = no limit).");
+ABSL_FLAG(int32_t, stream_max_pending_writes, 16,
+          "Per ScoreCustomers stream: responses scored but not yet sent. The next record is read "
+          "only below this, so a client that stops reading cannot make the server buffer more.");
 ABSL_FLAG(int32_t, drain_seconds, 0,
           "On SIGTERM, keep serving this long after reporting NOT_SERVING, so load balancers "
           "stop sending before the server stops accepting (Kubernetes: a few seconds).");
@@ -140,7 +147,12 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
   RequestLimits limits;
   limits.max_orders = static_cast<size_t>(absl::GetFlag(FLAGS_max_orders_per_customer));
   limits.max_tags = static_cast<size_t>(absl::GetFlag(FLAGS_max_tags_per_customer));
-  PersonaScoringService scoring(&serving, limits, metrics.get());
+  StreamLimits stream_limits;
+  stream_limits.max_concurrent_streams =
+      static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_score_streams)));
+  stream_limits.max_pending_writes =
+      static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_stream_max_pending_writes)));
+  PersonaScoringService scoring(&serving, limits, metrics.get(), stream_limits);
   CatalogAdminService admin(&serving, &reloader, metrics.get());
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
