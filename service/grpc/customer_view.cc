@@ -1,6 +1,7 @@
 #include "service/grpc/customer_view.h"
 
 #include <algorithm>
+#include <persona/segmenter.hpp>
 
 #include "google/protobuf/util/time_util.h"
 
@@ -13,25 +14,7 @@ PersonaOptionalNumber Number(bool present, double value) {
   return PersonaOptionalNumber{present ? value : 0.0, present ? 1 : 0};
 }
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
 }  // namespace
-
-std::string_view TrimTag(std::string_view tag) {
-  while (!tag.empty() && IsSpace(tag.front())) tag.remove_prefix(1);
-  while (!tag.empty() && IsSpace(tag.back())) tag.remove_suffix(1);
-  return tag;
-}
-
-std::string NormalizeTag(std::string_view tag) {
-  std::string out(TrimTag(tag));
-  for (char& c : out) c = Lower(c);
-  return out;
-}
 
 std::string_view GenderName(persona::v1::Gender value) {
   switch (value) {
@@ -101,10 +84,10 @@ template <typename Strings>
 void CustomerView::AddTags(const Strings& source, std::vector<PendingTag>* out) {
   out->clear();
   for (const std::string& raw : source) {
-    const std::string_view tag = TrimTag(raw);
+    const std::string_view tag = sdk::TrimAsciiWhitespace(raw);
     if (tag.empty()) continue;
     out->push_back(PendingTag{tag_bytes_.size(), tag.size(), 0.0});
-    for (char c : tag) tag_bytes_.push_back(Lower(c));
+    for (char c : tag) tag_bytes_.push_back(sdk::AsciiLower(c));
   }
 }
 
@@ -133,13 +116,13 @@ void CustomerView::Reset(const persona::v1::Customer& customer) {
   const auto& demographics = customer.demographics();
   view_.age = Number(demographics.has_age(), demographics.age());
   view_.gender = Str(GenderName(demographics.gender()));
-  view_.country = Str(TrimTag(demographics.location().country()));
-  view_.region = Str(TrimTag(demographics.location().region()));
-  view_.city = Str(TrimTag(demographics.location().city()));
+  view_.country = Str(sdk::TrimAsciiWhitespace(demographics.location().country()));
+  view_.region = Str(sdk::TrimAsciiWhitespace(demographics.location().region()));
+  view_.city = Str(sdk::TrimAsciiWhitespace(demographics.location().city()));
   view_.urbanicity = Str(UrbanicityName(demographics.location().urbanicity()));
   view_.education = Str(EducationName(demographics.education()));
   view_.annual_income = Number(demographics.has_annual_income(), demographics.annual_income());
-  view_.occupation = Str(TrimTag(demographics.occupation()));
+  view_.occupation = Str(sdk::TrimAsciiWhitespace(demographics.occupation()));
   view_.marital_status = Str(MaritalStatusName(demographics.marital_status()));
   view_.household_size = Number(demographics.has_household_size(), demographics.household_size());
 
@@ -163,10 +146,10 @@ void CustomerView::Reset(const persona::v1::Customer& customer) {
   const auto& psychographics = customer.psychographics();
   pending_interests_.clear();
   for (const auto& [raw, strength] : psychographics.interests()) {
-    const std::string_view tag = TrimTag(raw);
+    const std::string_view tag = sdk::TrimAsciiWhitespace(raw);
     if (tag.empty()) continue;
     pending_interests_.push_back(PendingTag{tag_bytes_.size(), tag.size(), strength});
-    for (char c : tag) tag_bytes_.push_back(Lower(c));
+    for (char c : tag) tag_bytes_.push_back(sdk::AsciiLower(c));
   }
   AddTags(behavior.preferred_brands(), &pending_brands_);
   AddTags(behavior.channels(), &pending_channels_);

@@ -52,8 +52,7 @@ std::string_view UrbanicityName(persona::v1::Urbanicity value);
 std::string_view EducationName(persona::v1::Education value);
 std::string_view MaritalStatusName(persona::v1::MaritalStatus value);
 
-// Trimmed, ASCII-lowercased: how tags are compared everywhere.
-std::string NormalizeTag(std::string_view tag);
-std::string_view TrimTag(std::string_view tag);
+// Tags are normalised with the SDK's own rule (persona::sdk::NormalizeTag: trimmed,
+// ASCII-lowercased), so the host and every plugin compare them the same way.
 
 }  // namespace persona

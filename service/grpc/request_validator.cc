@@ -1,6 +1,7 @@
 #include "service/grpc/request_validator.h"
 
 #include <cmath>
+#include <persona/segmenter.hpp>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -29,7 +30,7 @@ class Checker {
 
   void Text(const std::string& value, const std::string& field, size_t max_bytes,
             bool required = false) {
-    if (required && TrimTag(value).empty()) {
+    if (required && sdk::TrimAsciiWhitespace(value).empty()) {
       Fail(field, "is required");
       return;
     }
@@ -76,7 +77,7 @@ class Checker {
     }
     for (int i = 0; i < tags.size(); ++i) {
       const std::string path = absl::StrCat(field, "[", i, "]");
-      if (TrimTag(tags[i]).empty()) {
+      if (sdk::TrimAsciiWhitespace(tags[i]).empty()) {
         Fail(path, "must not be empty");
         continue;
       }
@@ -138,7 +139,7 @@ std::vector<FieldViolation> ValidateScoreRequest(const persona::v1::ScoreCustome
   }
   const auto& location = demographics.location();
   if (!location.country().empty()) {
-    const std::string_view country = TrimTag(location.country());
+    const std::string_view country = sdk::TrimAsciiWhitespace(location.country());
     bool alpha2 = country.size() == 2;
     for (char c : country) alpha2 &= (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     if (!alpha2) {
@@ -226,16 +227,16 @@ std::vector<FieldViolation> ValidateScoreRequest(const persona::v1::ScoreCustome
     for (const auto& [tag, strength] : interests) {
       const std::string path =
           absl::StrCat("customer.psychographics.interests[\"", tag.substr(0, kMaxTagBytes), "\"]");
-      if (TrimTag(tag).empty()) {
+      if (sdk::TrimAsciiWhitespace(tag).empty()) {
         check.Fail(path, "tag must not be empty");
         continue;
       }
       check.Text(tag, path, kMaxTagBytes);
       check.Unit(true, strength, path);
-      if (!normalized.insert(NormalizeTag(tag)).second) {
+      if (!normalized.insert(sdk::NormalizeTag(tag)).second) {
         check.Fail(path, absl::StrCat("duplicates another tag once case and surrounding "
                                       "whitespace are ignored (\"",
-                                      NormalizeTag(tag), "\")"));
+                                      sdk::NormalizeTag(tag), "\")"));
       }
     }
   }
