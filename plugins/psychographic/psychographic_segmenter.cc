@@ -363,6 +363,94 @@ void ScorePersonality(const PersonalityField& field, const PersonaCustomer& cust
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Id-based grading (explain off). Same arithmetic, in the same order, as ScoreInterests and
+// ScoreTagList, so the results are bit-identical; only the tag look-ups differ.
+// ---------------------------------------------------------------------------------------
+
+// Dictionaries up to this many tags are graded by id; the tables below are sized by it and
+// live on the stack (Score must not allocate). A catalog naming more distinct tags than
+// this is graded with string comparisons instead.
+constexpr size_t kMaxDenseTags = 4096;
+// Customer interests the dictionary knows, per call; more falls back the same way.
+constexpr size_t kMaxMappedInterests = 255;
+
+// Bits of CustomerTags::lists.
+constexpr uint8_t kValuesBit = 1;
+constexpr uint8_t kLifestyleBit = 2;
+constexpr uint8_t kChannelsBit = 4;
+
+// The customer's tags, by dictionary id. Only the first `dense` entries of each table are
+// initialised, `dense` being the dictionary size.
+struct CustomerTags {
+  // 0 = the customer has no such interest; otherwise an index into `strength`.
+  uint8_t interest_slot[kMaxDenseTags];
+  // Which of values, lifestyle and preferred_channels list the tag.
+  uint8_t lists[kMaxDenseTags];
+  // strength[0] is 0.0 so a missing interest reads as strength 0 without a branch, as in
+  // ScoreInterests.
+  double strength[kMaxMappedInterests + 1];
+};
+
+void MarkList(const TagDictionary& dictionary, const PersonaStringList& list, uint8_t bit,
+              CustomerTags* tags) noexcept {
+  if (list.items == nullptr) return;
+  for (size_t i = 0; i < list.count; ++i) {
+    const uint32_t id = dictionary.Find(sdk::View(list.items[i]));
+    if (id != TagDictionary::kNoTag) tags->lists[id] |= bit;
+  }
+}
+
+// Fills `tags`; false when the customer has more known interests than the table holds.
+bool MapCustomerTags(const TagDictionary& dictionary, const PersonaCustomer& customer,
+                     CustomerTags* tags) noexcept {
+  const size_t dense = dictionary.size();
+  std::memset(tags->interest_slot, 0, dense);
+  std::memset(tags->lists, 0, dense);
+  tags->strength[0] = 0.0;
+  size_t mapped = 0;
+  if (customer.interests != nullptr) {
+    for (size_t i = 0; i < customer.interest_count; ++i) {
+      const uint32_t id = dictionary.Find(sdk::View(customer.interests[i].tag));
+      // The first of equal tags wins, as the lower_bound in ScoreInterests would find it.
+      if (id == TagDictionary::kNoTag || tags->interest_slot[id] != 0) continue;
+      if (mapped == kMaxMappedInterests) return false;
+      ++mapped;
+      tags->strength[mapped] = sdk::Clamp01(customer.interests[i].strength);
+      tags->interest_slot[id] = static_cast<uint8_t>(mapped);
+    }
+  }
+  MarkList(dictionary, customer.values, kValuesBit, tags);
+  MarkList(dictionary, customer.lifestyle, kLifestyleBit, tags);
+  MarkList(dictionary, customer.preferred_channels, kChannelsBit, tags);
+  return true;
+}
+
+void ScoreInterestsById(const InterestsField& field, const CustomerTags& tags,
+                        sdk::AffinityAccumulator& accumulator) noexcept {
+  double overlap = 0.0;
+  const size_t n = field.ids.size();
+  for (size_t k = 0; k < n; ++k) {
+    overlap += field.importance[k] * tags.strength[tags.interest_slot[field.ids[k]]];
+  }
+  accumulator.AddPresent(field.weight, overlap / field.importance_sum);
+}
+
+void ScoreTagListById(const TagListField& field, const CustomerTags& tags, uint8_t bit,
+                      sdk::AffinityAccumulator& accumulator) noexcept {
+  size_t matched = 0;
+  for (const uint32_t id : field.ids) matched += (tags.lists[id] & bit) != 0 ? 1 : 0;
+  double affinity;
+  if (field.match == ListMatch::kAny) {
+    affinity = matched > 0 ? 1.0 : 0.0;
+  } else {
+    affinity = static_cast<double>(matched) / static_cast<double>(field.ids.size());
+  }
+  accumulator.AddPresent(field.weight, affinity);
+}
+
+bool HasList(const PersonaStringList& list) { return list.count != 0 && list.items != nullptr; }
+
 // The customer's strongest interest, ties going to the first tag in byte order so the label
 // is deterministic. Nothing when the customer has no interest above 0.
 void LabelTopInterest(const PersonaCustomer& customer, const sdk::ScoreContext& context) {
@@ -378,6 +466,24 @@ void LabelTopInterest(const PersonaCustomer& customer, const sdk::ScoreContext& 
 }
 
 }  // namespace
+
+uint32_t TagDictionary::Intern(const std::string& tag) {
+  const auto it = std::lower_bound(tags_.begin(), tags_.end(), tag);
+  const size_t at = static_cast<size_t>(it - tags_.begin());
+  if (it != tags_.end() && *it == tag) return ids_[at];
+  const auto id = static_cast<uint32_t>(tags_.size());
+  tags_.insert(it, tag);
+  ids_.insert(ids_.begin() + static_cast<std::ptrdiff_t>(at), id);
+  return id;
+}
+
+uint32_t TagDictionary::Find(std::string_view tag) const noexcept {
+  const auto it = std::lower_bound(
+      tags_.begin(), tags_.end(), tag,
+      [](const std::string& entry, std::string_view t) { return std::string_view(entry) < t; });
+  if (it == tags_.end() || std::string_view(*it) != tag) return kNoTag;
+  return ids_[static_cast<size_t>(it - tags_.begin())];
+}
 
 const char* TraitName(Trait trait) {
   return trait >= 0 && trait < kTraitCount ? kTraitNames[trait] : "";
@@ -420,6 +526,17 @@ std::unique_ptr<PsychographicCriterion> PsychographicSegmenter::Compile(const Va
   if (std::optional<Value> v = params.Find("personality")) {
     criterion->personality = ParsePersonality(*v, personality_tolerance_);
   }
+  // Interned only once the whole criterion is valid, so refused params add no tags.
+  const auto intern = [this](const std::vector<std::string>& tags, std::vector<uint32_t>* ids) {
+    ids->clear();
+    for (const std::string& tag : tags) ids->push_back(dictionary_->Intern(tag));
+  };
+  if (criterion->interests) intern(criterion->interests->tags, &criterion->interests->ids);
+  if (criterion->values) intern(criterion->values->tags, &criterion->values->ids);
+  if (criterion->lifestyle) intern(criterion->lifestyle->tags, &criterion->lifestyle->ids);
+  if (criterion->preferred_channels) {
+    intern(criterion->preferred_channels->tags, &criterion->preferred_channels->ids);
+  }
   return criterion;
 }
 
@@ -431,6 +548,8 @@ void PsychographicSegmenter::Score(const PersonaCustomer& customer,
   LabelTopInterest(customer, context);
 
   const bool explain = context.explain();
+  // Explanations need the tag text; they take the string path below, which grades the same.
+  if (!explain && ScoreByIds(customer, criteria, count, scores)) return;
   for (size_t i = 0; i < count; ++i) {
     const Criterion* criterion = criteria[i];
     if (criterion == nullptr) {
@@ -459,6 +578,60 @@ void PsychographicSegmenter::Score(const PersonaCustomer& customer,
     }
     scores[i] = accumulator.Result();
   }
+}
+
+bool PsychographicSegmenter::ScoreByIds(const PersonaCustomer& customer,
+                                        const Criterion* const* criteria, size_t count,
+                                        PersonaCriterionScore* scores) const noexcept {
+  if (dictionary_->size() > kMaxDenseTags) return false;
+  CustomerTags tags;
+  if (!MapCustomerTags(*dictionary_, customer, &tags)) return false;
+  const bool has_interests = customer.interest_count != 0 && customer.interests != nullptr;
+  const bool has_values = HasList(customer.values);
+  const bool has_lifestyle = HasList(customer.lifestyle);
+  const bool has_channels = HasList(customer.preferred_channels);
+  const sdk::ScoreContext no_context(nullptr);  // never used: explain is off
+  for (size_t i = 0; i < count; ++i) {
+    const Criterion* criterion = criteria[i];
+    if (criterion == nullptr) {
+      scores[i] = PersonaCriterionScore{0.0, 0.0};
+      continue;
+    }
+    sdk::AffinityAccumulator accumulator;
+    if (criterion->interests) {
+      if (has_interests) {
+        ScoreInterestsById(*criterion->interests, tags, accumulator);
+      } else {
+        accumulator.AddMissing(criterion->interests->weight);
+      }
+    }
+    if (criterion->values) {
+      if (has_values) {
+        ScoreTagListById(*criterion->values, tags, kValuesBit, accumulator);
+      } else {
+        accumulator.AddMissing(criterion->values->weight);
+      }
+    }
+    if (criterion->lifestyle) {
+      if (has_lifestyle) {
+        ScoreTagListById(*criterion->lifestyle, tags, kLifestyleBit, accumulator);
+      } else {
+        accumulator.AddMissing(criterion->lifestyle->weight);
+      }
+    }
+    if (criterion->preferred_channels) {
+      if (has_channels) {
+        ScoreTagListById(*criterion->preferred_channels, tags, kChannelsBit, accumulator);
+      } else {
+        accumulator.AddMissing(criterion->preferred_channels->weight);
+      }
+    }
+    if (criterion->personality) {
+      ScorePersonality(*criterion->personality, customer, no_context, false, i, accumulator);
+    }
+    scores[i] = accumulator.Result();
+  }
+  return true;
 }
 
 }  // namespace psychographic
