@@ -284,11 +284,16 @@ int CompareLowered(std::string_view lowered, std::string_view s) noexcept {
   return lowered.size() < s.size() ? -1 : 1;
 }
 
-bool ContainsIgnoreCase(const std::vector<std::string>& sorted, std::string_view s) noexcept {
-  const auto it = std::lower_bound(
-      sorted.begin(), sorted.end(), s,
-      [](const std::string& e, std::string_view k) { return CompareLowered(e, k) < 0; });
-  return it != sorted.end() && CompareLowered(*it, s) == 0;
+// Whether the sorted ids contain `id`. Most sets name a few values; a city list may run to
+// hundreds, where binary search wins.
+bool ContainsId(const std::vector<uint32_t>& sorted, uint32_t id) noexcept {
+  if (sorted.size() <= 8) {
+    for (const uint32_t e : sorted) {
+      if (e == id) return true;
+    }
+    return false;
+  }
+  return std::binary_search(sorted.begin(), sorted.end(), id);
 }
 
 // What the customer said about one field, resolved once per score call.
@@ -297,6 +302,9 @@ struct Observation {
   double number = 0.0;    // number fields
   int index = -1;         // enum fields: position in the enumeration, -1 if unrecognised
   std::string_view text;  // enum and free-text fields: trimmed, in the caller's case
+  // Free-text fields: the TextDictionary id of the lowercased text; kNoText when no
+  // criterion names it (so no set contains it).
+  uint32_t text_id = DemographicSegmenter::TextDictionary::kNoText;
 };
 
 using Observations = Observation[DemographicSegmenter::kFieldCount];
@@ -314,7 +322,8 @@ void ObserveText(PersonaString s, Field field, Observation* o) noexcept {
   if (o->present && e.count > 0) o->index = IndexOf(e, o->text);
 }
 
-void Observe(const PersonaCustomer& c, Observations& out) noexcept {
+void Observe(const PersonaCustomer& c, const DemographicSegmenter::TextDictionary& dictionary,
+             Observations& out) noexcept {
   auto at = [&out](Field f) { return &out[static_cast<size_t>(f)]; };
   ObserveNumber(c.age, at(Field::kAge));
   ObserveText(c.gender, Field::kGender, at(Field::kGender));
@@ -327,6 +336,10 @@ void Observe(const PersonaCustomer& c, Observations& out) noexcept {
   ObserveText(c.occupation, Field::kOccupation, at(Field::kOccupation));
   ObserveText(c.marital_status, Field::kMaritalStatus, at(Field::kMaritalStatus));
   ObserveNumber(c.household_size, at(Field::kHouseholdSize));
+  for (const Field f : {Field::kCountry, Field::kRegion, Field::kCity, Field::kOccupation}) {
+    Observation* o = at(f);
+    if (o->present) o->text_id = dictionary.FindIgnoreCase(o->text);
+  }
 }
 
 struct Grade {
@@ -347,7 +360,7 @@ Grade GradeField(const FieldMatcher& m, const Observation& o) noexcept {
       if (o.index < 0) return {0.0, true};
       return {((m.accepted >> o.index) & 1u) != 0 ? 1.0 : 0.0, false};
     case Kind::kTextSet:
-      return {ContainsIgnoreCase(m.texts, o.text) ? 1.0 : 0.0, false};
+      return {ContainsId(m.text_ids, o.text_id) ? 1.0 : 0.0, false};
     case Kind::kLevelRange: {
       if (o.index < 0) return {0.0, true};
       const int below = m.min_level - o.index;
@@ -414,6 +427,26 @@ void Explain(size_t index, const FieldMatcher& m, const Observation& o, const Gr
 }
 
 }  // namespace
+
+uint32_t DemographicSegmenter::TextDictionary::Intern(const std::string& lowered) {
+  const auto it = std::lower_bound(texts_.begin(), texts_.end(), lowered);
+  const size_t at = static_cast<size_t>(it - texts_.begin());
+  if (it != texts_.end() && *it == lowered) return ids_[at];
+  const auto id = static_cast<uint32_t>(texts_.size());
+  texts_.insert(it, lowered);
+  ids_.insert(ids_.begin() + static_cast<std::ptrdiff_t>(at), id);
+  return id;
+}
+
+uint32_t DemographicSegmenter::TextDictionary::FindIgnoreCase(
+    std::string_view text) const noexcept {
+  // The entries are lowercase and sorted by bytes: the order CompareLowered compares in.
+  const auto it = std::lower_bound(
+      texts_.begin(), texts_.end(), text,
+      [](const std::string& e, std::string_view k) { return CompareLowered(e, k) < 0; });
+  if (it == texts_.end() || CompareLowered(*it, text) != 0) return kNoText;
+  return ids_[static_cast<size_t>(it - texts_.begin())];
+}
 
 std::string_view DemographicSegmenter::FieldName(Field field) {
   return kFieldNames[static_cast<size_t>(field)];
@@ -531,6 +564,12 @@ std::unique_ptr<DemographicSegmenter::Criterion> DemographicSegmenter::Compile(
     }
   }
   if (criterion->matchers.empty()) params.Fail("needs at least one of " + AllFieldNames());
+  // Interned only once the whole criterion is valid, so refused params add nothing.
+  for (FieldMatcher& m : criterion->matchers) {
+    if (m.kind != Kind::kTextSet) continue;
+    for (const std::string& text : m.texts) m.text_ids.push_back(dictionary_->Intern(text));
+    std::sort(m.text_ids.begin(), m.text_ids.end());
+  }
   return criterion;
 }
 
@@ -539,7 +578,7 @@ void DemographicSegmenter::Score(const PersonaCustomer& customer, const Criterio
                                  PersonaCriterionScore* scores) const noexcept {
   // Resolve the customer once (trim, enum lookups) rather than once per criterion.
   Observations observed;
-  Observe(customer, observed);
+  Observe(customer, *dictionary_, observed);
 
   const Observation& age = observed[static_cast<size_t>(Field::kAge)];
   if (age.present) context.AddLabel("age_band", AgeBand(age.number));

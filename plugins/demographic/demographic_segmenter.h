@@ -70,8 +70,10 @@ class DemographicSegmenter {
     int max_level = 0;
     int tolerance_levels = 0;
 
-    // kTextSet: trimmed, ASCII-lowercased, sorted by bytes, unique (binary-searched).
+    // kTextSet: trimmed, ASCII-lowercased, sorted by bytes, unique (explanations).
     std::vector<std::string> texts;
+    // kTextSet: the segmenter's TextDictionary ids of `texts`, sorted: what Score matches.
+    std::vector<uint32_t> text_ids;
 
     // What the criterion asks for, pre-rendered for explanations: "in [25, 45]", ">= 25",
     // "{urban, suburban}". Never read unless the caller asked for explanations.
@@ -83,7 +85,23 @@ class DemographicSegmenter {
     std::vector<FieldMatcher> matchers;
   };
 
-  explicit DemographicSegmenter(const Config& config) : config_(config) {}
+  // Every text a kTextSet matcher names (lowercased), each with a dense id. Score looks the
+  // customer's country, region, city and occupation up once per call, so a criterion's set
+  // test is integer comparisons rather than case-insensitive string compares.
+  class TextDictionary {
+   public:
+    static constexpr uint32_t kNoText = UINT32_MAX;
+    uint32_t Intern(const std::string& lowered);  // load time
+    // The id of the ASCII-lowercased form of `text`, or kNoText. Allocation-free.
+    uint32_t FindIgnoreCase(std::string_view text) const noexcept;
+
+   private:
+    std::vector<std::string> texts_;  // sorted by bytes
+    std::vector<uint32_t> ids_;       // parallel to texts_
+  };
+
+  explicit DemographicSegmenter(const Config& config)
+      : config_(config), dictionary_(std::make_unique<TextDictionary>()) {}
 
   // Load time: throw sdk::ParamError naming the offending path.
   static std::unique_ptr<DemographicSegmenter> Create(const sdk::Value& config);
@@ -104,6 +122,9 @@ class DemographicSegmenter {
   FieldMatcher CompileField(Field field, const sdk::Value& value) const;
 
   Config config_;
+  // Grown by Compile, which the SDK declares const but the ABI runs only at load time, one
+  // thread at a time per instance and never concurrently with Score; Score only reads it.
+  std::unique_ptr<TextDictionary> dictionary_;
 };
 
 }  // namespace demographic

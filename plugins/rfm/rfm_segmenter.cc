@@ -260,6 +260,38 @@ void ExplainSegments(const RfmCriterion& criterion, const CustomerRfm& rfm, int 
   context.AddDetail(index, "segments", affinity, false, reason);
 }
 
+void AddRangeQuiet(const RfmCriterion::Range& range, int score, double near_miss_credit,
+                   sdk::AffinityAccumulator* accumulator) noexcept {
+  if (!range.enabled) return;
+  if (score == 0) {
+    accumulator->AddMissing(range.weight);
+    return;
+  }
+  int steps = 0;
+  if (score < range.min) steps = range.min - score;
+  if (score > range.max) steps = score - range.max;
+  accumulator->AddPresent(range.weight, StepAffinity(steps, near_miss_credit));
+}
+
+// Grade without explanations: the hot path for thousands of criteria per call. The same
+// accumulation, in the same order, as RfmSegmenter::Grade, so the numbers are identical.
+PersonaCriterionScore GradeQuiet(const RfmCriterion& criterion, const CustomerRfm& rfm) noexcept {
+  sdk::AffinityAccumulator accumulator;
+  if (criterion.has_segments) {
+    if (!rfm.HasSegment()) {
+      accumulator.AddMissing(criterion.segments_weight);
+    } else {
+      accumulator.AddPresent(
+          criterion.segments_weight,
+          StepAffinity(criterion.segment_steps[rfm.r - 1][rfm.f - 1], criterion.near_miss_credit));
+    }
+  }
+  AddRangeQuiet(criterion.r, rfm.r, criterion.near_miss_credit, &accumulator);
+  AddRangeQuiet(criterion.f, rfm.f, criterion.near_miss_credit, &accumulator);
+  AddRangeQuiet(criterion.m, rfm.m, criterion.near_miss_credit, &accumulator);
+  return accumulator.Result();
+}
+
 }  // namespace
 
 RfmConfig RfmConfig::Parse(const Value& config) {
@@ -352,6 +384,10 @@ void RfmSegmenter::Score(const PersonaCustomer& customer, const Criterion* const
     if (rfm.HasSegment()) context.AddLabel("", SegmentName(rfm.segment()));
     const char cell[3] = {Digit(rfm.r), Digit(rfm.f), Digit(rfm.m)};
     context.AddLabel("rfm_cell", std::string_view(cell, sizeof(cell)));
+  }
+  if (!context.explain()) {
+    for (size_t i = 0; i < count; ++i) scores[i] = GradeQuiet(*criteria[i], rfm);
+    return;
   }
   for (size_t i = 0; i < count; ++i) scores[i] = Grade(*criteria[i], rfm, i, context);
 }
