@@ -28,6 +28,8 @@
 #include "service/grpc/health_service.h"
 #include "service/grpc/persona_scoring_service.h"
 #include "service/metrics/server_metrics.h"
+#include "service/security/admin_access_gate.h"
+#include "service/security/server_security.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address (host:port).");
 ABSL_FLAG(std::string, plugin_dir, "",
@@ -64,6 +66,21 @@ ABSL_FLAG(int32_t, drain_seconds, 0,
           "stop sending before the server stops accepting (Kubernetes: a few seconds).");
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain (leaf first) to serve TLS with; needs --tls_key. Empty: "
+          "plaintext.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert (unencrypted).");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificate(s): require every client to present a certificate signed by one "
+          "(mutual TLS). A verified client certificate also admits CatalogAdmin calls.");
+ABSL_FLAG(std::string, admin_token_file, "",
+          "File holding the bearer token CatalogAdmin callers must send as `authorization: "
+          "Bearer <token>` (mode 0600/0400; one trailing newline ignored). Enforced on any "
+          "--listen once set.");
+ABSL_FLAG(bool, allow_insecure_admin, false,
+          "Let a non-loopback --listen start with CatalogAdmin open to every caller (only when "
+          "something in front of the server restricts access). Without it, a non-loopback "
+          "listener needs --admin_token_file or --tls_client_ca.");
 
 namespace persona {
 namespace {
@@ -121,6 +138,24 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Credentials and admin access first: a mistake there must stop the server before it
+  // binds anything (metrics included). Errors name the flag and file; never a secret.
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  security::ServerSecurityFlags security_flags;
+  security_flags.listen = listen;
+  security_flags.tls.cert = absl::GetFlag(FLAGS_tls_cert);
+  security_flags.tls.key = absl::GetFlag(FLAGS_tls_key);
+  security_flags.tls.client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  security_flags.admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
+  security_flags.allow_insecure_admin = absl::GetFlag(FLAGS_allow_insecure_admin);
+  absl::StatusOr<security::ServerSecurity> security =
+      security::ConfigureServerSecurity(security_flags);
+  if (!security.ok()) {
+    LogEvent("error", "security_config_invalid",
+             {{"reason", std::string(security.status().message())}});
+    return 1;
+  }
+
   std::unique_ptr<ServerMetrics> metrics;
   if (const std::string address = absl::GetFlag(FLAGS_metrics_listen); !address.empty()) {
     absl::StatusOr<std::unique_ptr<ServerMetrics>> started = ServerMetrics::Start(address);
@@ -154,17 +189,18 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
       static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_stream_max_pending_writes)));
   PersonaScoringService scoring(&serving, limits, metrics.get(), stream_limits);
   CatalogAdminService admin(&serving, &reloader, metrics.get());
+  // CatalogAdmin is registered behind its access gate: refused callers never reach `admin`.
+  security::AdminAccessGate admin_gate(security->admin_policy, &admin, metrics.get());
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  const std::string listen = absl::GetFlag(FLAGS_listen);
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &bound_port);
+  builder.AddListeningPort(listen, security->credentials, &bound_port);
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_receive_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              absl::GetFlag(FLAGS_max_concurrent_streams));
   builder.RegisterService(&scoring);
-  builder.RegisterService(&admin);
+  builder.RegisterService(&admin_gate);
   HealthService health;
   builder.RegisterService(&health);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -180,6 +216,14 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
   // For liveness probes: SERVING whenever the process answers at all, so a pod whose catalog
   // is bad leaves rotation (readiness) without being restarted in a loop.
   health.SetServingStatus("liveness", true);
+  LogEvent("info", "transport_security",
+           {{"tls", security->tls},
+            {"client_auth", security->client_auth},
+            {"admin_auth", security->admin_auth},
+            {"listen_scope", security->listen_scope}});
+  for (const std::string& warning : security->warnings) {
+    LogEvent("warning", "transport_security_warning", {{"reason", warning}});
+  }
   LogEvent("info", "server_started",
            {{"listen", listen},
             {"port", std::to_string(bound_port)},

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include "persona/v1/persona_service.grpc.pb.h"
+#include "service/grpc/rpc_observer.h"
+#include "service/security/admin_access_policy.h"
+
+namespace persona::security {
+
+// persona.v1.CatalogAdmin as registered with the server: checks the caller against the
+// AdminAccessPolicy and only then hands the call to the real service. A refused call is
+// finished here with UNAUTHENTICATED or PERMISSION_DENIED; the real handler never runs.
+//
+// Why a gate service and not a gRPC interceptor or AuthMetadataProcessor: gRPC 1.51 server
+// interceptors cannot end a call (no Hijack on the server side, grpc/grpc#24017), and an
+// AuthMetadataProcessor can only be set on TLS credentials (not on a plaintext listener,
+// where the bearer token case matters most) and applies to every service. The gate sits
+// exactly where the CatalogAdmin handlers are dispatched, on both. A method added to
+// CatalogAdmin later and not forwarded here answers UNIMPLEMENTED: it fails closed.
+class AdminAccessGate final : public persona::v1::CatalogAdmin::CallbackService {
+ public:
+  // `admin` (the real service) must outlive the gate; `observer` may be null. Refused calls
+  // are reported to it like any other call, so refusals show in metrics by status code.
+  AdminAccessGate(AdminAccessPolicy policy, persona::v1::CatalogAdmin::CallbackService* admin,
+                  RpcObserver* observer = nullptr)
+      : policy_(std::move(policy)), admin_(admin), observer_(observer) {}
+
+  grpc::ServerUnaryReactor* ReloadCatalog(grpc::CallbackServerContext* context,
+                                          const persona::v1::ReloadCatalogRequest* request,
+                                          persona::v1::ReloadCatalogResponse* response) override;
+  grpc::ServerUnaryReactor* ValidateCatalog(
+      grpc::CallbackServerContext* context, const persona::v1::ValidateCatalogRequest* request,
+      persona::v1::ValidateCatalogResponse* response) override;
+  grpc::ServerUnaryReactor* GetCatalogStatus(
+      grpc::CallbackServerContext* context, const persona::v1::GetCatalogStatusRequest* request,
+      persona::v1::GetCatalogStatusResponse* response) override;
+
+ private:
+  // Null when the caller may proceed; else a reactor already finished with the refusal.
+  grpc::ServerUnaryReactor* RefuseUnlessAuthorized(grpc::CallbackServerContext* context,
+                                                   const char* method);
+
+  const AdminAccessPolicy policy_;
+  persona::v1::CatalogAdmin::CallbackService* const admin_;
+  RpcObserver* const observer_;
+};
+
+// What a call presented: the `authorization` metadata values, and whether its TLS
+// connection carried a client certificate (on a listener that requires and verifies client
+// certificates, a certificate on the connection is a verified one).
+AdminCallCredentials CallCredentialsOf(const grpc::CallbackServerContext& context);
+
+}  // namespace persona::security
