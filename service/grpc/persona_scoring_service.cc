@@ -1,5 +1,7 @@
 #include "service/grpc/persona_scoring_service.h"
 
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/grpc/score_handler.h"
@@ -12,6 +14,21 @@ const grpc::Status& NoCatalog() {
       grpc::StatusCode::UNAVAILABLE, "no catalog is loaded yet; the server is not serving");
   return *status;
 }
+
+// A ScoreCustomer call admitted under the in-flight limit: counted until gRPC is done with
+// it (status sent), not just until the handler returns, so calls whose responses are stuck
+// behind a slow reader count too.
+class AdmittedScoreCall final : public grpc::ServerUnaryReactor {
+ public:
+  explicit AdmittedScoreCall(InflightCalls* inflight) : inflight_(inflight) {}
+  void OnDone() override {
+    inflight_->Release();
+    delete this;
+  }
+
+ private:
+  InflightCalls* const inflight_;
+};
 
 // Finishes a unary call and reports it to the observer, if any.
 void Finish(grpc::ServerUnaryReactor* reactor, const grpc::Status& status, RpcObserver* observer,
@@ -40,7 +57,33 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
     grpc::ByteBuffer* response_bytes) {
   const absl::Time start = absl::Now();
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  grpc::ServerUnaryReactor* reactor;
+  if (inflight_.limit() == 0) {
+    reactor = context->DefaultReactor();
+  } else if (inflight_.TryAcquire()) {
+    reactor = new AdmittedScoreCall(&inflight_);
+  } else {
+    reactor = context->DefaultReactor();
+    Finish(reactor,
+           grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        absl::StrCat("server overloaded: ", inflight_.limit(),
+                                     " ScoreCustomer calls already in flight "
+                                     "(--max_inflight_calls); retry with backoff")),
+           observer_, "ScoreCustomer", start);
+    return reactor;
+  }
+  // The client's deadline, or the server's default for calls that carry none.
+  const std::chrono::system_clock::time_point own_deadline = context->deadline();
+  const bool has_own_deadline = own_deadline != std::chrono::system_clock::time_point::max();
+  const absl::Time deadline =
+      has_own_deadline ? absl::FromChrono(own_deadline) : start + unary_limits_.default_deadline;
+  if (has_own_deadline && start >= deadline) {
+    // It waited in gRPC's queues past its deadline: nobody is waiting for the answer.
+    Finish(reactor,
+           grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before scoring"),
+           observer_, "ScoreCustomer", start);
+    return reactor;
+  }
   const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
   if (!snapshot) {
     Finish(reactor, NoCatalog(), observer_, "ScoreCustomer", start);
@@ -70,6 +113,19 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
   thread_local ScoreStats stats;
   const grpc::Status status = ScoreOneCustomer(*snapshot, request, limits_, &response,
                                                observer_ != nullptr ? &stats : nullptr);
+  if (absl::Now() > deadline) {
+    // Only a slow segmenter gets here; scoring cannot be interrupted, but the answer is late.
+    Finish(reactor,
+           grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        has_own_deadline
+                            ? "deadline passed while scoring"
+                            : absl::StrCat("scoring took longer than the server's default "
+                                           "deadline for calls without one (",
+                                           absl::FormatDuration(unary_limits_.default_deadline),
+                                           ", --default_deadline_ms)")),
+           observer_, "ScoreCustomer", start);
+    return reactor;
+  }
   if (status.ok()) {
     if (observer_ != nullptr) observer_->OnScored(*snapshot, stats);
     bool own_buffer = false;
@@ -86,7 +142,7 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
 grpc::ServerBidiReactor<persona::v1::ScoreCustomerRequest, persona::v1::ScoreCustomersResponse>*
 PersonaScoringService::ScoreCustomers(grpc::CallbackServerContext* context) {
   auto* reactor = new ScoreCustomersReactor(context, catalog_, limits_, stream_limits_, observer_,
-                                            &open_streams_);
+                                            &open_streams_, &stream_deadlines_);
   const size_t open = open_streams_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (stream_limits_.max_concurrent_streams > 0 && open > stream_limits_.max_concurrent_streams) {
     reactor->Refuse(

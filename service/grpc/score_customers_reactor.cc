@@ -1,5 +1,8 @@
 #include "service/grpc/score_customers_reactor.h"
 
+#include <grpc/grpc.h>
+
+#include <chrono>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -84,18 +87,18 @@ StreamFlowControl::Actions StreamFlowControl::OnBroken() {
   return actions;
 }
 
-ScoreCustomersReactor::ScoreCustomersReactor(grpc::CallbackServerContext* context,
-                                             const ServingCatalog* catalog,
-                                             const RequestLimits& limits,
-                                             const StreamLimits& stream_limits,
-                                             RpcObserver* observer,
-                                             std::atomic<size_t>* open_streams)
+ScoreCustomersReactor::ScoreCustomersReactor(
+    grpc::CallbackServerContext* context, const ServingCatalog* catalog,
+    const RequestLimits& limits, const StreamLimits& stream_limits, RpcObserver* observer,
+    std::atomic<size_t>* open_streams, DeadlineTimer* deadlines)
     : context_(context),
       catalog_(catalog),
       limits_(limits),
       observer_(observer),
       open_streams_(open_streams),
       start_(absl::Now()),
+      default_deadline_(stream_limits.default_deadline),
+      deadlines_(deadlines),
       flow_(stream_limits.max_pending_writes) {
   slots_.resize(flow_.capacity());
 }
@@ -109,7 +112,25 @@ void ScoreCustomersReactor::Refuse(const grpc::Status& status) {
   Finish(status);
 }
 
-void ScoreCustomersReactor::Start() { StartRead(&request_); }
+void ScoreCustomersReactor::Start() {
+  const bool has_own_deadline =
+      context_->deadline() != std::chrono::system_clock::time_point::max();
+  if (deadlines_ != nullptr && !has_own_deadline && default_deadline_ > absl::ZeroDuration() &&
+      default_deadline_ != absl::InfiniteDuration()) {
+    // Cancelling with a status sends it to the client as the call's end (trailers, then
+    // RST_STREAM); the outstanding read and write then complete with ok=false and the stream
+    // finishes through the broken-stream path. grpc_call_cancel_with_status is thread-safe.
+    deadline_timer_ = deadlines_->Schedule(start_ + default_deadline_, [this] {
+      default_deadline_expired_.store(true, std::memory_order_relaxed);
+      grpc_call_cancel_with_status(
+          context_->c_call(), GRPC_STATUS_DEADLINE_EXCEEDED,
+          "the stream carried no deadline and reached the server's default "
+          "(--default_stream_deadline_seconds); set a deadline for longer streams",
+          nullptr);
+    });
+  }
+  StartRead(&request_);
+}
 
 void ScoreCustomersReactor::OnReadDone(bool ok) {
   StreamFlowControl::Actions actions;
@@ -148,6 +169,8 @@ void ScoreCustomersReactor::OnWriteDone(bool ok) {
 }
 
 void ScoreCustomersReactor::OnDone() {
+  // Waits for the timer callback if it is running: it uses this call's context.
+  if (deadline_timer_ != 0) deadlines_->Cancel(deadline_timer_);
   if (observer_ != nullptr) {
     grpc::StatusCode code;
     {
@@ -156,6 +179,9 @@ void ScoreCustomersReactor::OnDone() {
     }
     // Safe to ask only now; a cancelled call ended as CANCELLED whatever Finish said.
     if (context_->IsCancelled()) code = grpc::StatusCode::CANCELLED;
+    if (default_deadline_expired_.load(std::memory_order_relaxed)) {
+      code = grpc::StatusCode::DEADLINE_EXCEEDED;
+    }
     observer_->OnRpcDone("ScoreCustomers", code, absl::Now() - start_);
   }
   if (open_streams_ != nullptr) open_streams_->fetch_sub(1, std::memory_order_relaxed);

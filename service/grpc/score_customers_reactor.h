@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "persona/v1/persona_service.pb.h"
 #include "service/catalog/serving_catalog.h"
+#include "service/grpc/deadline_timer.h"
 #include "service/grpc/request_validator.h"
 #include "service/grpc/rpc_observer.h"
 
@@ -24,6 +25,9 @@ struct StreamLimits {
   size_t max_pending_writes = 16;
   // Streams open at once; more are refused with RESOURCE_EXHAUSTED. 0 = no limit.
   size_t max_concurrent_streams = 0;
+  // A stream that carries no deadline of its own ends with DEADLINE_EXCEEDED after this.
+  // Zero or infinite = never.
+  absl::Duration default_deadline = absl::Hours(1);
 };
 
 // The flow-control decisions of one ScoreCustomers stream, kept apart from gRPC so they can
@@ -78,9 +82,11 @@ class ScoreCustomersReactor final
                                      persona::v1::ScoreCustomersResponse> {
  public:
   // `open_streams`, if set, counts live streams; this reactor decrements it when done.
+  // `deadlines`, if set, enforces StreamLimits::default_deadline on streams without one.
   ScoreCustomersReactor(grpc::CallbackServerContext* context, const ServingCatalog* catalog,
                         const RequestLimits& limits, const StreamLimits& stream_limits,
-                        RpcObserver* observer, std::atomic<size_t>* open_streams);
+                        RpcObserver* observer, std::atomic<size_t>* open_streams,
+                        DeadlineTimer* deadlines = nullptr);
 
   // Finishes immediately with `status` instead of reading (e.g. too many streams).
   void Refuse(const grpc::Status& status);
@@ -102,6 +108,11 @@ class ScoreCustomersReactor final
   RpcObserver* const observer_;
   std::atomic<size_t>* const open_streams_;
   const absl::Time start_;
+  const absl::Duration default_deadline_;
+  DeadlineTimer* const deadlines_;
+  DeadlineTimer::Id deadline_timer_ = 0;  // 0 = none scheduled
+  // Set by the timer thread when it ended the call for the default deadline.
+  std::atomic<bool> default_deadline_expired_{false};
 
   // Only touched by the one outstanding read and the scoring after it.
   persona::v1::ScoreCustomerRequest request_;

@@ -61,6 +61,15 @@ ABSL_FLAG(int32_t, max_score_streams, 64,
 ABSL_FLAG(int32_t, stream_max_pending_writes, 16,
           "Per ScoreCustomers stream: responses scored but not yet sent. The next record is read "
           "only below this, so a client that stops reading cannot make the server buffer more.");
+ABSL_FLAG(int32_t, default_deadline_ms, 1000,
+          "ScoreCustomer calls that carry no deadline get this one: a call not scored by then "
+          "is answered DEADLINE_EXCEEDED (0 = no default).");
+ABSL_FLAG(int32_t, default_stream_deadline_seconds, 3600,
+          "ScoreCustomers streams that carry no deadline end with DEADLINE_EXCEEDED after this "
+          "long, so an abandoned stream cannot hold a slot forever (0 = no default).");
+ABSL_FLAG(int32_t, max_inflight_calls, 1024,
+          "Most ScoreCustomer calls in flight at once (being scored or their answer not yet "
+          "delivered); more are refused with RESOURCE_EXHAUSTED (0 = no limit).");
 ABSL_FLAG(int32_t, drain_seconds, 0,
           "On SIGTERM, keep serving this long after reporting NOT_SERVING, so load balancers "
           "stop sending before the server stops accepting (Kubernetes: a few seconds).");
@@ -187,7 +196,17 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_score_streams)));
   stream_limits.max_pending_writes =
       static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_stream_max_pending_writes)));
-  PersonaScoringService scoring(&serving, limits, metrics.get(), stream_limits);
+  const int32_t stream_deadline_seconds = absl::GetFlag(FLAGS_default_stream_deadline_seconds);
+  stream_limits.default_deadline = stream_deadline_seconds > 0
+                                       ? absl::Seconds(stream_deadline_seconds)
+                                       : absl::InfiniteDuration();
+  UnaryLimits unary_limits;
+  const int32_t deadline_ms = absl::GetFlag(FLAGS_default_deadline_ms);
+  unary_limits.default_deadline =
+      deadline_ms > 0 ? absl::Milliseconds(deadline_ms) : absl::InfiniteDuration();
+  unary_limits.max_inflight_calls =
+      static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_inflight_calls)));
+  PersonaScoringService scoring(&serving, limits, metrics.get(), stream_limits, unary_limits);
   CatalogAdminService admin(&serving, &reloader, metrics.get());
   // CatalogAdmin is registered behind its access gate: refused callers never reach `admin`.
   security::AdminAccessGate admin_gate(security->admin_policy, &admin, metrics.get());

@@ -1,10 +1,5 @@
 // Operator-facing behaviour of the real binaries: the Prometheus endpoint of a running
 // server, and persona-cli rfm-calibrate on an order history with heavy ties.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <sstream>
 #include <string>
 
@@ -13,41 +8,13 @@
 #include "gtest/gtest.h"
 #include "persona/v1/persona_service.grpc.pb.h"
 #include "tests/e2e/e2e_env.h"
+#include "tests/e2e/metrics_scrape.h"
 #include "tests/e2e/server_process.h"
 
 namespace persona::e2e {
 namespace {
 
 using ::testing::HasSubstr;
-
-int FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string body;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n";
-    (void)!write(fd, request.data(), request.size());
-    char buffer[4096];
-    for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) body.append(buffer, n);
-  }
-  close(fd);
-  return body;
-}
 
 TEST(E2eOperations, MetricsEndpointCountersMoveWithTraffic) {
   const int metrics_port = FreeLoopbackPort();
