@@ -8,6 +8,25 @@
 namespace persona {
 namespace {
 
+// A persona that passed its filters, before it becomes a PersonaScore: ranking moves these
+// 16-byte pairs rather than result objects.
+struct Candidate {
+  double score;
+  uint32_t persona;
+};
+
+// Score desc, then persona index. Personas are sorted by id, so the index breaks ties by id:
+// same input, same order. A total order (indices are unique), so any selection method that
+// respects it gives the same ranking.
+inline bool Better(const Candidate& a, const Candidate& b) {
+  if (a.score != b.score) return a.score > b.score;
+  return a.persona < b.persona;
+}
+
+// Up to this top_k the best matches are kept in a small sorted array while scanning; larger
+// (or 0 = all) collects every match and sorts.
+constexpr uint32_t kSmallTopK = 64;
+
 // Per-thread scratch reused across requests: the hot path must not allocate per call once
 // a thread is warm (gRPC's callback threads are long-lived).
 struct Scratch {
@@ -19,6 +38,8 @@ struct Scratch {
   std::vector<std::vector<uint32_t>> positions_by_slot;
   // Explanations, only with explain: (global position, detail).
   std::vector<std::pair<uint32_t, ScoredDetail>> details;
+  // Ranking: (score, persona) of the matches kept so far.
+  std::vector<Candidate> candidates;
 };
 
 Scratch& ThreadScratch() {
@@ -98,6 +119,15 @@ void ScoreSlot(const SegmenterSlot& slot, const PersonaCustomer& customer,
     ++result->segmenter_faults;
     return;
   }
+  // One branch-free pass to confirm the answer is inside the contract (the usual case); the
+  // fixing pass runs only when it is not. NaN fails every comparison, infinity the range.
+  bool in_contract = true;
+  for (size_t i = 0; i < count; ++i) {
+    const double a = scores[i].affinity;
+    const double c = scores[i].coverage;
+    in_contract &= (a >= 0.0) & (a <= 1.0) & (c >= 0.0) & (c <= 1.0);
+  }
+  if (in_contract) return;
   bool faulty = false;
   for (size_t i = 0; i < count; ++i) faulty |= !Sanitize(&scores[i]);
   if (faulty) ++result->segmenter_faults;
@@ -168,6 +198,12 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
     record_time();
   }
 
+  // Rank as we go: with a small top_k only the best few survive the scan, so the common
+  // request never materialises (or sorts) a result per persona.
+  std::vector<Candidate>& candidates = scratch.candidates;
+  candidates.clear();
+  const uint32_t top_k = options.top_k;
+  const bool bounded = top_k > 0 && top_k <= kSmallTopK;
   const auto consider = [&](uint32_t persona_index) {
     const CompiledPersona& persona = snapshot.personas[persona_index];
     double weighted = 0.0;
@@ -180,10 +216,19 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
     }
     const double score = persona.total_weight > 0.0 ? weighted / persona.total_weight : 0.0;
     if (score < persona.min_score) return;
-    PersonaScore match;
-    match.persona = persona_index;
-    match.score = score;
-    result->matches.push_back(std::move(match));
+    const Candidate candidate{score, persona_index};
+    if (!bounded) {
+      candidates.push_back(candidate);
+      return;
+    }
+    if (candidates.size() == top_k) {
+      if (!Better(candidate, candidates.back())) return;
+      candidates.pop_back();
+    }
+    // Sorted insertion: top_k is small, and most candidates were rejected above.
+    auto at = candidates.end();
+    while (at != candidates.begin() && Better(candidate, *(at - 1))) --at;
+    candidates.insert(at, candidate);
   };
   if (filtered) {
     for (uint32_t persona : options.persona_filter) consider(persona);
@@ -191,17 +236,21 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
     for (uint32_t p = 0; p < snapshot.personas.size(); ++p) consider(p);
   }
 
-  // Personas are sorted by id, so the index breaks ties by id: same input, same order.
-  const auto better = [](const PersonaScore& a, const PersonaScore& b) {
-    if (a.score != b.score) return a.score > b.score;
-    return a.persona < b.persona;
-  };
+  if (!bounded) {
+    if (top_k > 0 && top_k < candidates.size()) {
+      std::partial_sort(candidates.begin(), candidates.begin() + top_k, candidates.end(), Better);
+      candidates.resize(top_k);
+    } else {
+      std::sort(candidates.begin(), candidates.end(), Better);
+    }
+  }
   auto& matches = result->matches;
-  if (options.top_k > 0 && options.top_k < matches.size()) {
-    std::partial_sort(matches.begin(), matches.begin() + options.top_k, matches.end(), better);
-    matches.resize(options.top_k);
-  } else {
-    std::sort(matches.begin(), matches.end(), better);
+  matches.reserve(candidates.size());
+  for (const Candidate& candidate : candidates) {
+    PersonaScore match;
+    match.persona = candidate.persona;
+    match.score = candidate.score;
+    matches.push_back(std::move(match));
   }
 
   if (!options.explain) return;
