@@ -1,5 +1,6 @@
 #include "client/bulk/stream_scorer.h"
 
+#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,10 @@ namespace persona {
 StreamScorer::StreamScorer(persona::v1::PersonaScoring::Stub* stub, size_t window,
                            ResponseFn on_response)
     : window_(window == 0 ? 1 : window), on_response_(std::move(on_response)) {
+  // A deadline of its own: the server ends streams that carry none after its default
+  // (--default_stream_deadline_seconds, an hour), and a large batch may take longer. A day
+  // still bounds a stream whose server hangs.
+  context_.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(24));
   stub->async()->ScoreCustomers(&context_, this);
   // Send may start writes from the caller's thread at any time until Finish: the hold keeps
   // the call (and this object's use by gRPC) alive until then.
