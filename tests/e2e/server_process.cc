@@ -209,7 +209,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Server
   server->dir_ = std::make_unique<TempDir>();
   server->stderr_path_ = server->dir_->path() + "/server.stderr";
 
-  std::vector<std::string> argv = {options.binary, "--listen=127.0.0.1:0",
+  std::vector<std::string> argv = {options.binary, absl::StrCat("--listen=", options.listen),
                                    absl::StrCat("--catalog=", options.catalog)};
   if (!options.plugin_dir.empty())
     argv.push_back(absl::StrCat("--plugin_dir=", options.plugin_dir));
@@ -246,8 +246,11 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Server
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
-  server->channel_ =
-      grpc::CreateCustomChannel(server->target_, grpc::InsecureChannelCredentials(), args);
+  server->channel_ = grpc::CreateCustomChannel(server->target_,
+                                               options.channel_credentials != nullptr
+                                                   ? options.channel_credentials
+                                                   : grpc::InsecureChannelCredentials(),
+                                               args);
   server->health_ = grpc::health::v1::Health::NewStub(server->channel_);
 
   const absl::Status health = server->WaitForHealth(

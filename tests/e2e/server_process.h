@@ -62,6 +62,12 @@ struct ServerOptions {
   std::string catalog;     // --catalog
   std::string plugin_dir;  // --plugin_dir; empty: the server's default
   std::vector<std::string> extra_args;
+  // --listen. The harness always connects to 127.0.0.1:<port>, so any host that includes
+  // the IPv4 loopback works (e.g. "0.0.0.0:0", to test a non-loopback bind). Keep port 0.
+  std::string listen = "127.0.0.1:0";
+  // How channel() (and the health waits) connect; null = plaintext. For a TLS server,
+  // grpc::SslCredentials with its CA (and a client certificate for mTLS).
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
   using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
   // Start() returns once the health Check answers this (overall service "").
   ServingStatus expect_health = grpc::health::v1::HealthCheckResponse::SERVING;
