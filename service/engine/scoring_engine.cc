@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <utility>
 
 namespace persona {
@@ -41,6 +43,23 @@ struct Scratch {
   // Ranking: (score, persona) of the matches kept so far.
   std::vector<Candidate> candidates;
 };
+
+void BuildEngineIndex(const CatalogSnapshot& snapshot, EngineIndex* index) {
+  index->personas.reserve(snapshot.personas.size());
+  for (const CompiledPersona& persona : snapshot.personas) {
+    EngineIndex::Persona flat;
+    flat.criteria_begin = static_cast<uint32_t>(index->criteria.size());
+    for (const CompiledCriterion& c : persona.criteria) {
+      index->criteria.push_back(EngineIndex::Criterion{
+          snapshot.slot_offsets[c.segmenter] + c.position, c.weight, c.missing_affinity,
+          c.required ? c.min_affinity : -std::numeric_limits<double>::infinity()});
+    }
+    flat.criteria_end = static_cast<uint32_t>(index->criteria.size());
+    flat.total_weight = persona.total_weight;
+    flat.min_score = persona.min_score;
+    index->personas.push_back(flat);
+  }
+}
 
 Scratch& ThreadScratch() {
   thread_local Scratch scratch;
@@ -121,13 +140,19 @@ void ScoreSlot(const SegmenterSlot& slot, const PersonaCustomer& customer,
   }
   // One branch-free pass to confirm the answer is inside the contract (the usual case); the
   // fixing pass runs only when it is not. NaN fails every comparison, infinity the range.
-  bool in_contract = true;
+  // As unsigned integers, the doubles in [+0, 1] are exactly the bit patterns up to 1.0's:
+  // negatives have the sign bit, NaN and infinity a larger exponent. (-0.0 takes the slow
+  // pass, which accepts it.)
+  constexpr uint64_t kOneBits = 0x3FF0000000000000u;
+  uint64_t out_of_range = 0;
   for (size_t i = 0; i < count; ++i) {
-    const double a = scores[i].affinity;
-    const double c = scores[i].coverage;
-    in_contract &= (a >= 0.0) & (a <= 1.0) & (c >= 0.0) & (c <= 1.0);
+    uint64_t a;
+    uint64_t c;
+    std::memcpy(&a, &scores[i].affinity, sizeof(a));
+    std::memcpy(&c, &scores[i].coverage, sizeof(c));
+    out_of_range |= static_cast<uint64_t>(a > kOneBits) | static_cast<uint64_t>(c > kOneBits);
   }
-  if (in_contract) return;
+  if (out_of_range == 0) return;
   bool faulty = false;
   for (size_t i = 0; i < count; ++i) faulty |= !Sanitize(&scores[i]);
   if (faulty) ++result->segmenter_faults;
@@ -204,14 +229,18 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
   candidates.clear();
   const uint32_t top_k = options.top_k;
   const bool bounded = top_k > 0 && top_k <= kSmallTopK;
+  const EngineIndex& index =
+      snapshot.engine_index.Get([&](EngineIndex* out) { BuildEngineIndex(snapshot, out); });
+  const PersonaCriterionScore* const scores = scratch.scores.data();
+  const EngineIndex::Criterion* const flat_criteria = index.criteria.data();
   const auto consider = [&](uint32_t persona_index) {
-    const CompiledPersona& persona = snapshot.personas[persona_index];
+    const EngineIndex::Persona& persona = index.personas[persona_index];
     double weighted = 0.0;
-    for (const CompiledCriterion& c : persona.criteria) {
-      const PersonaCriterionScore& s =
-          scratch.scores[snapshot.slot_offsets[c.segmenter] + c.position];
+    for (uint32_t k = persona.criteria_begin; k < persona.criteria_end; ++k) {
+      const EngineIndex::Criterion& c = flat_criteria[k];
+      const PersonaCriterionScore& s = scores[c.score_index];
       const double affinity = s.coverage * s.affinity + (1.0 - s.coverage) * c.missing_affinity;
-      if (c.required && affinity < c.min_affinity) return;
+      if (affinity < c.required_min) return;
       weighted += c.weight * affinity;
     }
     const double score = persona.total_weight > 0.0 ? weighted / persona.total_weight : 0.0;
