@@ -286,14 +286,13 @@ int CompareLowered(std::string_view lowered, std::string_view s) noexcept {
 
 // Whether the sorted ids contain `id`. Most sets name a few values; a city list may run to
 // hundreds, where binary search wins.
-bool ContainsId(const std::vector<uint32_t>& sorted, uint32_t id) noexcept {
-  if (sorted.size() <= 8) {
-    for (const uint32_t e : sorted) {
-      if (e == id) return true;
-    }
-    return false;
+bool ContainsId(const uint32_t* sorted, size_t count, uint32_t id) noexcept {
+  if (count <= 8) {
+    bool found = false;
+    for (size_t i = 0; i < count; ++i) found |= sorted[i] == id;
+    return found;
   }
-  return std::binary_search(sorted.begin(), sorted.end(), id);
+  return std::binary_search(sorted, sorted + count, id);
 }
 
 // What the customer said about one field, resolved once per score call.
@@ -347,7 +346,8 @@ struct Grade {
   bool missing;
 };
 
-Grade GradeField(const FieldMatcher& m, const Observation& o) noexcept {
+Grade GradeField(const DemographicSegmenter::HotMatcher& m, const Observation& o,
+                 const uint32_t* text_ids) noexcept {
   if (!o.present) return {0.0, true};
   switch (m.kind) {
     case Kind::kNumberRange:
@@ -360,7 +360,7 @@ Grade GradeField(const FieldMatcher& m, const Observation& o) noexcept {
       if (o.index < 0) return {0.0, true};
       return {((m.accepted >> o.index) & 1u) != 0 ? 1.0 : 0.0, false};
     case Kind::kTextSet:
-      return {ContainsId(m.text_ids, o.text_id) ? 1.0 : 0.0, false};
+      return {ContainsId(text_ids + m.text_begin, m.text_count, o.text_id) ? 1.0 : 0.0, false};
     case Kind::kLevelRange: {
       if (o.index < 0) return {0.0, true};
       const int below = m.min_level - o.index;
@@ -570,6 +570,25 @@ std::unique_ptr<DemographicSegmenter::Criterion> DemographicSegmenter::Compile(
     for (const std::string& text : m.texts) m.text_ids.push_back(dictionary_->Intern(text));
     std::sort(m.text_ids.begin(), m.text_ids.end());
   }
+  criterion->hot_begin = static_cast<uint32_t>(hot_matchers_->size());
+  for (const FieldMatcher& m : criterion->matchers) {
+    HotMatcher hot{};
+    hot.field = m.field;
+    hot.kind = m.kind;
+    hot.min_level = static_cast<int8_t>(m.min_level);
+    hot.max_level = static_cast<int8_t>(m.max_level);
+    hot.tolerance_levels = static_cast<int8_t>(m.tolerance_levels);
+    hot.accepted = m.accepted;
+    hot.text_begin = static_cast<uint32_t>(hot_text_ids_->size());
+    hot.text_count = static_cast<uint32_t>(m.text_ids.size());
+    hot_text_ids_->insert(hot_text_ids_->end(), m.text_ids.begin(), m.text_ids.end());
+    hot.weight = m.weight;
+    hot.min = m.min;
+    hot.max = m.max;
+    hot.tolerance_below = m.tolerance_below;
+    hot.tolerance_above = m.tolerance_above;
+    hot_matchers_->push_back(hot);
+  }
   return criterion;
 }
 
@@ -583,18 +602,44 @@ void DemographicSegmenter::Score(const PersonaCustomer& customer, const Criterio
   const Observation& age = observed[static_cast<size_t>(Field::kAge)];
   if (age.present) context.AddLabel("age_band", AgeBand(age.number));
 
-  const bool explain = context.explain();
+  const HotMatcher* const hot = hot_matchers_->data();
+  const uint32_t* const text_ids = hot_text_ids_->data();
+  if (!context.explain()) {
+    // The hot loop reads each criterion's first line (hot_begin, the matcher count) and then
+    // the arena; criteria are separate heap objects, so fetch them a few steps ahead.
+    constexpr size_t kPrefetchAhead = 8;
+    for (size_t i = 0; i < count; ++i) {
+      if (i + kPrefetchAhead < count) __builtin_prefetch(criteria[i + kPrefetchAhead]);
+      const Criterion& criterion = *criteria[i];
+      const HotMatcher* m = hot + criterion.hot_begin;
+      const HotMatcher* const end = m + criterion.matchers.size();
+      sdk::AffinityAccumulator accumulator;
+      for (; m != end; ++m) {
+        const Grade g = GradeField(*m, observed[static_cast<size_t>(m->field)], text_ids);
+        if (g.missing) {
+          accumulator.AddMissing(m->weight);
+        } else {
+          accumulator.AddPresent(m->weight, g.affinity);
+        }
+      }
+      scores[i] = accumulator.Result();
+    }
+    return;
+  }
+  // Explaining: the same grading, plus each FieldMatcher's display text.
   for (size_t i = 0; i < count; ++i) {
     sdk::AffinityAccumulator accumulator;
-    for (const FieldMatcher& m : criteria[i]->matchers) {
+    const Criterion& criterion = *criteria[i];
+    for (size_t j = 0; j < criterion.matchers.size(); ++j) {
+      const FieldMatcher& m = criterion.matchers[j];
       const Observation& o = observed[static_cast<size_t>(m.field)];
-      const Grade g = GradeField(m, o);
+      const Grade g = GradeField(hot[criterion.hot_begin + j], o, text_ids);
       if (g.missing) {
         accumulator.AddMissing(m.weight);
       } else {
         accumulator.AddPresent(m.weight, g.affinity);
       }
-      if (explain) Explain(i, m, o, g, context);
+      Explain(i, m, o, g, context);
     }
     scores[i] = accumulator.Result();
   }

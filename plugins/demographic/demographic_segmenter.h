@@ -80,8 +80,31 @@ class DemographicSegmenter {
     std::string display;
   };
 
+  // What Score reads of a FieldMatcher, packed into one cache line and stored with every
+  // other criterion's in the segmenter's arena, in compile (= persona) order: a score call
+  // walks thousands of them, and the FieldMatcher (display text, string sets) is read only to
+  // explain.
+  struct HotMatcher {
+    Field field;
+    FieldMatcher::Kind kind;
+    int8_t min_level;  // kLevelRange
+    int8_t max_level;
+    int8_t tolerance_levels;
+    uint32_t accepted;    // kEnumSet
+    uint32_t text_begin;  // kTextSet: [text_begin, text_begin + text_count) in the id arena
+    uint32_t text_count;
+    double weight;
+    double min;  // kNumberRange
+    double max;
+    double tolerance_below;
+    double tolerance_above;
+  };
+
   // A compiled criterion: the fields it grades, in Field order.
   struct Criterion {
+    // This criterion's HotMatchers: [hot_begin, hot_begin + matchers.size()) in the arena of
+    // the segmenter that compiled it.
+    uint32_t hot_begin = 0;
     std::vector<FieldMatcher> matchers;
   };
 
@@ -101,7 +124,10 @@ class DemographicSegmenter {
   };
 
   explicit DemographicSegmenter(const Config& config)
-      : config_(config), dictionary_(std::make_unique<TextDictionary>()) {}
+      : config_(config),
+        dictionary_(std::make_unique<TextDictionary>()),
+        hot_matchers_(std::make_unique<std::vector<HotMatcher>>()),
+        hot_text_ids_(std::make_unique<std::vector<uint32_t>>()) {}
 
   // Load time: throw sdk::ParamError naming the offending path.
   static std::unique_ptr<DemographicSegmenter> Create(const sdk::Value& config);
@@ -125,6 +151,10 @@ class DemographicSegmenter {
   // Grown by Compile, which the SDK declares const but the ABI runs only at load time, one
   // thread at a time per instance and never concurrently with Score; Score only reads it.
   std::unique_ptr<TextDictionary> dictionary_;
+  // Arenas behind Criterion::hot_begin and HotMatcher::text_begin; grown by Compile like the
+  // dictionary, read-only for Score.
+  std::unique_ptr<std::vector<HotMatcher>> hot_matchers_;
+  std::unique_ptr<std::vector<uint32_t>> hot_text_ids_;
 };
 
 }  // namespace demographic
