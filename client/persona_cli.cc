@@ -9,6 +9,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "client/commands/cli_flags.h"
@@ -136,6 +137,14 @@ int Run(const std::string& command) {
   auto admin = persona::v1::CatalogAdmin::NewStub(channel);
   grpc::ClientContext context;
   SetDeadline(&context);
+  if (command == "validate" || command == "reload" || command == "status") {
+    absl::StatusOr<std::string> token = AdminTokenFlag();
+    if (!token.ok()) {
+      std::fprintf(stderr, "error: %s\n", std::string(token.status().message()).c_str());
+      return 2;
+    }
+    if (!token->empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", *token));
+  }
   if (command == "score") return Score(*scoring);
   if (command == "personas") {
     persona::v1::ListPersonasResponse response;
@@ -199,6 +208,10 @@ int main(int argc, char** argv) {
   }
   if (positional.size() != 2) {
     std::fprintf(stderr, "%s", persona::kUsage);
+    return 2;
+  }
+  if (absl::Status security = persona::ConfigureChannelSecurityFromFlags(); !security.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(security.message()).c_str());
     return 2;
   }
   return persona::Run(positional[1]);

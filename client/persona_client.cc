@@ -10,8 +10,29 @@
 
 namespace persona {
 
+namespace {
+
+ChannelSecurity& Security() {
+  static ChannelSecurity* security = new ChannelSecurity();
+  return *security;
+}
+
+std::shared_ptr<grpc::ChannelCredentials> Credentials() {
+  const ChannelSecurity& security = Security();
+  if (!security.tls) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = security.root_certs_pem;
+  options.pem_cert_chain = security.client_cert_pem;
+  options.pem_private_key = security.client_key_pem;
+  return grpc::SslCredentials(options);
+}
+
+}  // namespace
+
+void SetChannelSecurity(ChannelSecurity security) { Security() = std::move(security); }
+
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
-  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  return MakeChannel(target, "", false);
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, const std::string& lb_policy,
@@ -19,7 +40,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, const std:
   grpc::ChannelArguments args;
   if (!lb_policy.empty()) args.SetLoadBalancingPolicyName(lb_policy);
   if (private_connection) args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  if (!Security().server_name.empty()) args.SetSslTargetNameOverride(Security().server_name);
+  return grpc::CreateCustomChannel(target, Credentials(), args);
 }
 
 std::string StatusCodeName(int code) {

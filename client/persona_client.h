@@ -11,7 +11,19 @@
 
 namespace persona {
 
-// A plaintext channel to persona-server at `target` ("127.0.0.1:50051", "ipv4:…").
+// How channels reach the server: plaintext unless `tls`. PEM text, not paths.
+struct ChannelSecurity {
+  bool tls = false;
+  std::string root_certs_pem;   // CA that signed the server's certificate; empty = system roots
+  std::string client_cert_pem;  // for mutual TLS, with client_key_pem
+  std::string client_key_pem;
+  std::string server_name;  // checked against the server certificate instead of the target host
+};
+// Sets what every later MakeChannel uses (once, at start-up, before any channel exists).
+void SetChannelSecurity(ChannelSecurity security);
+
+// A channel to persona-server at `target` ("127.0.0.1:50051", "ipv4:…"), plaintext or TLS as
+// SetChannelSecurity said. to persona-server at `target` ("127.0.0.1:50051", "ipv4:…").
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
 
 // The same with a load-balancing policy ("round_robin" spreads calls over every address of

@@ -1,13 +1,32 @@
 #include "client/commands/cli_flags.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "client/persona_client.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
           "persona-server address (\"ipv4:127.0.0.1:50051,127.0.0.1:50052\" lists replicas).");
 ABSL_FLAG(double, timeout_seconds, 10, "Deadline for each call.");
+ABSL_FLAG(bool, tls, false,
+          "Connect with TLS (implied by --tls_ca or --tls_cert); the server's certificate is "
+          "checked against --tls_ca, or the system's roots without it.");
+ABSL_FLAG(std::string, tls_ca, "", "PEM file: the CA that signed the server's certificate.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM file: this client's certificate, for servers that require mutual TLS "
+          "(--tls_client_ca); with --tls_key.");
+ABSL_FLAG(std::string, tls_key, "", "PEM file: the private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "Name to check the server certificate against, when --target's host is not in it.");
+ABSL_FLAG(std::string, admin_token_file, "",
+          "validate, reload, status: send the token in this file as "
+          "\"authorization: Bearer <token>\" (servers not bound to loopback require it, or a "
+          "client certificate).");
 ABSL_FLAG(std::optional<uint32_t>, top_k, std::nullopt,
           "Return at most this many matches, 0 = all (default: batch 1, otherwise all).");
 ABSL_FLAG(bool, explain, false, "score: include the per-criterion breakdown.");
@@ -45,6 +64,57 @@ absl::StatusOr<std::optional<int64_t>> AsOfFlag() {
 
 std::vector<std::string> PersonaIdsFlag() {
   return absl::StrSplit(absl::GetFlag(FLAGS_persona_ids), ',', absl::SkipWhitespace());
+}
+
+namespace {
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("--", flag, "=", path, ": cannot open"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::Status ConfigureChannelSecurityFromFlags() {
+  ChannelSecurity security;
+  const std::string ca = absl::GetFlag(FLAGS_tls_ca);
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string key = absl::GetFlag(FLAGS_tls_key);
+  if (cert.empty() != key.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  security.tls = absl::GetFlag(FLAGS_tls) || !ca.empty() || !cert.empty();
+  if (!ca.empty()) {
+    absl::StatusOr<std::string> pem = ReadWholeFile("tls_ca", ca);
+    if (!pem.ok()) return pem.status();
+    security.root_certs_pem = *std::move(pem);
+  }
+  if (!cert.empty()) {
+    absl::StatusOr<std::string> cert_pem = ReadWholeFile("tls_cert", cert);
+    if (!cert_pem.ok()) return cert_pem.status();
+    absl::StatusOr<std::string> key_pem = ReadWholeFile("tls_key", key);
+    if (!key_pem.ok()) return key_pem.status();
+    security.client_cert_pem = *std::move(cert_pem);
+    security.client_key_pem = *std::move(key_pem);
+  }
+  security.server_name = absl::GetFlag(FLAGS_tls_server_name);
+  SetChannelSecurity(std::move(security));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> AdminTokenFlag() {
+  const std::string path = absl::GetFlag(FLAGS_admin_token_file);
+  if (path.empty()) return std::string();
+  absl::StatusOr<std::string> token = ReadWholeFile("admin_token_file", path);
+  if (!token.ok()) return token.status();
+  std::string trimmed(absl::StripAsciiWhitespace(*token));
+  if (trimmed.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--admin_token_file=", path, ": empty"));
+  }
+  return trimmed;
 }
 
 }  // namespace persona

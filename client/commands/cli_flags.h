@@ -31,5 +31,10 @@ namespace persona {
 absl::StatusOr<std::optional<int64_t>> AsOfFlag();
 // --persona_ids split at commas.
 std::vector<std::string> PersonaIdsFlag();
+// --tls, --tls_ca, --tls_cert, --tls_key, --tls_server_name into SetChannelSecurity; an error
+// names the flag and file that could not be used.
+absl::Status ConfigureChannelSecurityFromFlags();
+// The token in --admin_token_file, whitespace trimmed; empty when the flag is not set.
+absl::StatusOr<std::string> AdminTokenFlag();
 
 }  // namespace persona
