@@ -369,49 +369,56 @@ void ScorePersonality(const PersonalityField& field, const PersonaCustomer& cust
 // ---------------------------------------------------------------------------------------
 
 // Dictionaries up to this many tags are graded by id; the tables below are sized by it and
-// live on the stack (Score must not allocate). A catalog naming more distinct tags than
-// this is graded with string comparisons instead.
-constexpr size_t kMaxDenseTags = 4096;
+// live on the stack (Score must not allocate). A catalog naming more distinct tags of one
+// field than this is graded with string comparisons instead.
+constexpr size_t kMaxDenseTags = 2048;
 // Customer interests the dictionary knows, per call; more falls back the same way.
 constexpr size_t kMaxMappedInterests = 255;
+constexpr uint8_t kPersonalityBit = 1u << 4;
 
-// Bits of CustomerTags::lists.
-constexpr uint8_t kValuesBit = 1;
-constexpr uint8_t kLifestyleBit = 2;
-constexpr uint8_t kChannelsBit = 4;
-
-// The customer's tags, by dictionary id. Only the first `dense` entries of each table are
-// initialised, `dense` being the dictionary size.
+// The customer's tags, by dictionary id. Only the first dictionary-size entries of each
+// table are initialised.
 struct CustomerTags {
   // 0 = the customer has no such interest; otherwise an index into `strength`.
   uint8_t interest_slot[kMaxDenseTags];
-  // Which of values, lifestyle and preferred_channels list the tag.
-  uint8_t lists[kMaxDenseTags];
   // strength[0] is 0.0 so a missing interest reads as strength 0 without a branch, as in
   // ScoreInterests.
   double strength[kMaxMappedInterests + 1];
+  // Per list: which ids the customer lists, as a table and (ids < 64) as a mask.
+  uint8_t listed[3][kMaxDenseTags];
+  uint64_t mask[3];
+  // Per TagField: the customer has data for it (the criterion is graded, not missing).
+  bool has[kTagFieldCount];
 };
 
-void MarkList(const TagDictionary& dictionary, const PersonaStringList& list, uint8_t bit,
+bool HasList(const PersonaStringList& list) { return list.count != 0 && list.items != nullptr; }
+
+void MarkList(const TagDictionary& dictionary, const PersonaStringList& list, int which,
               CustomerTags* tags) noexcept {
+  std::memset(tags->listed[which], 0, dictionary.size());
+  tags->mask[which] = 0;
   if (list.items == nullptr) return;
   for (size_t i = 0; i < list.count; ++i) {
     const uint32_t id = dictionary.Find(sdk::View(list.items[i]));
-    if (id != TagDictionary::kNoTag) tags->lists[id] |= bit;
+    if (id == TagDictionary::kNoTag) continue;
+    tags->listed[which][id] = 1;
+    if (id < 64) tags->mask[which] |= uint64_t{1} << id;
   }
 }
 
-// Fills `tags`; false when the customer has more known interests than the table holds.
-bool MapCustomerTags(const TagDictionary& dictionary, const PersonaCustomer& customer,
+// Fills `tags`; false when a table is too small for the dictionaries or the customer.
+bool MapCustomerTags(const TagDictionary* dictionaries, const PersonaCustomer& customer,
                      CustomerTags* tags) noexcept {
-  const size_t dense = dictionary.size();
-  std::memset(tags->interest_slot, 0, dense);
-  std::memset(tags->lists, 0, dense);
+  for (int f = 0; f < kTagFieldCount; ++f) {
+    if (dictionaries[f].size() > kMaxDenseTags) return false;
+  }
+  const TagDictionary& interests = dictionaries[kInterestsField];
+  std::memset(tags->interest_slot, 0, interests.size());
   tags->strength[0] = 0.0;
   size_t mapped = 0;
   if (customer.interests != nullptr) {
     for (size_t i = 0; i < customer.interest_count; ++i) {
-      const uint32_t id = dictionary.Find(sdk::View(customer.interests[i].tag));
+      const uint32_t id = interests.Find(sdk::View(customer.interests[i].tag));
       // The first of equal tags wins, as the lower_bound in ScoreInterests would find it.
       if (id == TagDictionary::kNoTag || tags->interest_slot[id] != 0) continue;
       if (mapped == kMaxMappedInterests) return false;
@@ -420,36 +427,59 @@ bool MapCustomerTags(const TagDictionary& dictionary, const PersonaCustomer& cus
       tags->interest_slot[id] = static_cast<uint8_t>(mapped);
     }
   }
-  MarkList(dictionary, customer.values, kValuesBit, tags);
-  MarkList(dictionary, customer.lifestyle, kLifestyleBit, tags);
-  MarkList(dictionary, customer.preferred_channels, kChannelsBit, tags);
+  MarkList(dictionaries[kValuesField], customer.values, 0, tags);
+  MarkList(dictionaries[kLifestyleField], customer.lifestyle, 1, tags);
+  MarkList(dictionaries[kChannelsField], customer.preferred_channels, 2, tags);
+  tags->has[kInterestsField] = customer.interest_count != 0 && customer.interests != nullptr;
+  tags->has[kValuesField] = HasList(customer.values);
+  tags->has[kLifestyleField] = HasList(customer.lifestyle);
+  tags->has[kChannelsField] = HasList(customer.preferred_channels);
   return true;
 }
 
-void ScoreInterestsById(const InterestsField& field, const CustomerTags& tags,
-                        sdk::AffinityAccumulator& accumulator) noexcept {
-  double overlap = 0.0;
-  const size_t n = field.ids.size();
-  for (size_t k = 0; k < n; ++k) {
-    overlap += field.importance[k] * tags.strength[tags.interest_slot[field.ids[k]]];
+// Matched tags of one list, as ScoreTagList counts them (ids are unique within a list).
+size_t CountListed(const HotCriterion& hot, const TagListField& field, int which,
+                   const CustomerTags& tags) noexcept {
+  if ((hot.wide & (1u << which)) == 0) {
+    return static_cast<size_t>(__builtin_popcountll(hot.list_mask[which] & tags.mask[which]));
   }
-  accumulator.AddPresent(field.weight, overlap / field.importance_sum);
+  size_t matched = 0;
+  for (const uint32_t id : field.ids) matched += tags.listed[which][id];
+  return matched;
 }
 
-void ScoreTagListById(const TagListField& field, const CustomerTags& tags, uint8_t bit,
-                      sdk::AffinityAccumulator& accumulator) noexcept {
-  size_t matched = 0;
-  for (const uint32_t id : field.ids) matched += (tags.lists[id] & bit) != 0 ? 1 : 0;
+void AddListById(const HotCriterion& hot, const std::optional<TagListField>& field, int which,
+                 const CustomerTags& tags, sdk::AffinityAccumulator& accumulator) noexcept {
+  const int f = which + 1;
+  if ((hot.fields & (1u << f)) == 0) return;
+  if (!tags.has[f]) {
+    accumulator.AddMissing(hot.weight[f]);
+    return;
+  }
+  const size_t matched = CountListed(hot, *field, which, tags);
   double affinity;
-  if (field.match == ListMatch::kAny) {
+  if ((hot.match_any & (1u << which)) != 0) {
     affinity = matched > 0 ? 1.0 : 0.0;
   } else {
-    affinity = static_cast<double>(matched) / static_cast<double>(field.ids.size());
+    affinity = static_cast<double>(matched) / static_cast<double>(hot.list_count[which]);
   }
-  accumulator.AddPresent(field.weight, affinity);
+  accumulator.AddPresent(hot.weight[f], affinity);
 }
 
-bool HasList(const PersonaStringList& list) { return list.count != 0 && list.items != nullptr; }
+// ScorePersonality without explanations.
+void AddPersonalityQuiet(const PersonalityField& field, const PersonaCustomer& customer,
+                         sdk::AffinityAccumulator& accumulator) noexcept {
+  const double trait_weight = field.weight / static_cast<double>(field.targets.size());
+  for (const PersonalityField::Target& target : field.targets) {
+    const PersonaOptionalNumber& value = customer.*kTraitMembers[target.trait];
+    if (!value.present) {
+      accumulator.AddMissing(trait_weight);
+    } else {
+      accumulator.AddPresent(trait_weight,
+                             TraitAffinity(value.value, target.value, field.tolerance));
+    }
+  }
+}
 
 // The customer's strongest interest, ties going to the first tag in byte order so the label
 // is deterministic. Nothing when the customer has no interest above 0.
@@ -527,16 +557,44 @@ std::unique_ptr<PsychographicCriterion> PsychographicSegmenter::Compile(const Va
     criterion->personality = ParsePersonality(*v, personality_tolerance_);
   }
   // Interned only once the whole criterion is valid, so refused params add no tags.
-  const auto intern = [this](const std::vector<std::string>& tags, std::vector<uint32_t>* ids) {
+  HotCriterion& hot = criterion->hot;
+  const auto intern = [this](TagField field, const std::vector<std::string>& tags,
+                             std::vector<uint32_t>* ids) {
     ids->clear();
-    for (const std::string& tag : tags) ids->push_back(dictionary_->Intern(tag));
+    for (const std::string& tag : tags) ids->push_back(tables_->dictionaries[field].Intern(tag));
   };
-  if (criterion->interests) intern(criterion->interests->tags, &criterion->interests->ids);
-  if (criterion->values) intern(criterion->values->tags, &criterion->values->ids);
-  if (criterion->lifestyle) intern(criterion->lifestyle->tags, &criterion->lifestyle->ids);
-  if (criterion->preferred_channels) {
-    intern(criterion->preferred_channels->tags, &criterion->preferred_channels->ids);
+  if (criterion->interests) {
+    InterestsField& interests = *criterion->interests;
+    intern(kInterestsField, interests.tags, &interests.ids);
+    hot.fields |= 1u << kInterestsField;
+    hot.weight[kInterestsField] = interests.weight;
+    hot.importance_sum = interests.importance_sum;
+    hot.interests_begin = static_cast<uint32_t>(tables_->interests.size());
+    hot.interest_count = static_cast<uint32_t>(interests.ids.size());
+    for (size_t k = 0; k < interests.ids.size(); ++k) {
+      tables_->interests.push_back(Tables::Interest{interests.ids[k], interests.importance[k]});
+    }
   }
+  const auto compile_list = [&](TagField field, std::optional<TagListField>& list) {
+    if (!list) return;
+    intern(field, list->tags, &list->ids);
+    const int which = field - 1;
+    hot.fields |= 1u << field;
+    hot.weight[field] = list->weight;
+    hot.list_count[which] = static_cast<uint32_t>(list->ids.size());
+    if (list->match == ListMatch::kAny) hot.match_any |= 1u << which;
+    for (const uint32_t id : list->ids) {
+      if (id < 64) {
+        hot.list_mask[which] |= uint64_t{1} << id;
+      } else {
+        hot.wide |= 1u << which;
+      }
+    }
+  };
+  compile_list(kValuesField, criterion->values);
+  compile_list(kLifestyleField, criterion->lifestyle);
+  compile_list(kChannelsField, criterion->preferred_channels);
+  if (criterion->personality) hot.fields |= kPersonalityBit;
   return criterion;
 }
 
@@ -583,51 +641,41 @@ void PsychographicSegmenter::Score(const PersonaCustomer& customer,
 bool PsychographicSegmenter::ScoreByIds(const PersonaCustomer& customer,
                                         const Criterion* const* criteria, size_t count,
                                         PersonaCriterionScore* scores) const noexcept {
-  if (dictionary_->size() > kMaxDenseTags) return false;
   CustomerTags tags;
-  if (!MapCustomerTags(*dictionary_, customer, &tags)) return false;
-  const bool has_interests = customer.interest_count != 0 && customer.interests != nullptr;
-  const bool has_values = HasList(customer.values);
-  const bool has_lifestyle = HasList(customer.lifestyle);
-  const bool has_channels = HasList(customer.preferred_channels);
-  const sdk::ScoreContext no_context(nullptr);  // never used: explain is off
+  if (!MapCustomerTags(tables_->dictionaries, customer, &tags)) return false;
+  const Tables::Interest* const interests = tables_->interests.data();
+  // Criteria are separate heap objects the host lists in persona order; fetch a few ahead.
+  constexpr size_t kPrefetchAhead = 8;
   for (size_t i = 0; i < count; ++i) {
+    if (i + kPrefetchAhead < count && criteria[i + kPrefetchAhead] != nullptr) {
+      __builtin_prefetch(&criteria[i + kPrefetchAhead]->hot);
+      __builtin_prefetch(reinterpret_cast<const char*>(&criteria[i + kPrefetchAhead]->hot) + 64);
+    }
     const Criterion* criterion = criteria[i];
     if (criterion == nullptr) {
       scores[i] = PersonaCriterionScore{0.0, 0.0};
       continue;
     }
+    const HotCriterion& hot = criterion->hot;
+    // The same accumulation, field by field in the same order, as Score's string path.
     sdk::AffinityAccumulator accumulator;
-    if (criterion->interests) {
-      if (has_interests) {
-        ScoreInterestsById(*criterion->interests, tags, accumulator);
+    if ((hot.fields & (1u << kInterestsField)) != 0) {
+      if (tags.has[kInterestsField]) {
+        double overlap = 0.0;
+        const Tables::Interest* interest = interests + hot.interests_begin;
+        for (uint32_t k = 0; k < hot.interest_count; ++k, ++interest) {
+          overlap += interest->importance * tags.strength[tags.interest_slot[interest->id]];
+        }
+        accumulator.AddPresent(hot.weight[kInterestsField], overlap / hot.importance_sum);
       } else {
-        accumulator.AddMissing(criterion->interests->weight);
+        accumulator.AddMissing(hot.weight[kInterestsField]);
       }
     }
-    if (criterion->values) {
-      if (has_values) {
-        ScoreTagListById(*criterion->values, tags, kValuesBit, accumulator);
-      } else {
-        accumulator.AddMissing(criterion->values->weight);
-      }
-    }
-    if (criterion->lifestyle) {
-      if (has_lifestyle) {
-        ScoreTagListById(*criterion->lifestyle, tags, kLifestyleBit, accumulator);
-      } else {
-        accumulator.AddMissing(criterion->lifestyle->weight);
-      }
-    }
-    if (criterion->preferred_channels) {
-      if (has_channels) {
-        ScoreTagListById(*criterion->preferred_channels, tags, kChannelsBit, accumulator);
-      } else {
-        accumulator.AddMissing(criterion->preferred_channels->weight);
-      }
-    }
-    if (criterion->personality) {
-      ScorePersonality(*criterion->personality, customer, no_context, false, i, accumulator);
+    AddListById(hot, criterion->values, 0, tags, accumulator);
+    AddListById(hot, criterion->lifestyle, 1, tags, accumulator);
+    AddListById(hot, criterion->preferred_channels, 2, tags, accumulator);
+    if ((hot.fields & kPersonalityBit) != 0) {
+      AddPersonalityQuiet(*criterion->personality, customer, accumulator);
     }
     scores[i] = accumulator.Result();
   }
