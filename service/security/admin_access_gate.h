@@ -1,6 +1,7 @@
 #pragma once
 
-#include "absl/strings/string_view.h"
+#include <utility>
+
 #include "persona/v1/persona_service.grpc.pb.h"
 #include "service/grpc/rpc_observer.h"
 #include "service/security/admin_access_policy.h"
