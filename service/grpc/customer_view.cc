@@ -80,6 +80,13 @@ std::string_view MaritalStatusName(persona::v1::MaritalStatus value) {
   }
 }
 
+void CustomerView::AppendLowered(std::string_view tag) {
+  // One append and an in-place pass: push_back per character was a capacity check each.
+  const size_t at = tag_bytes_.size();
+  tag_bytes_.append(tag.data(), tag.size());
+  for (size_t i = at; i < tag_bytes_.size(); ++i) tag_bytes_[i] = sdk::AsciiLower(tag_bytes_[i]);
+}
+
 template <typename Strings>
 void CustomerView::AddTags(const Strings& source, std::vector<PendingTag>* out) {
   out->clear();
@@ -87,7 +94,7 @@ void CustomerView::AddTags(const Strings& source, std::vector<PendingTag>* out) 
     const std::string_view tag = sdk::TrimAsciiWhitespace(raw);
     if (tag.empty()) continue;
     out->push_back(PendingTag{tag_bytes_.size(), tag.size(), 0.0});
-    for (char c : tag) tag_bytes_.push_back(sdk::AsciiLower(c));
+    AppendLowered(tag);
   }
 }
 
@@ -149,7 +156,7 @@ void CustomerView::Reset(const persona::v1::Customer& customer) {
     const std::string_view tag = sdk::TrimAsciiWhitespace(raw);
     if (tag.empty()) continue;
     pending_interests_.push_back(PendingTag{tag_bytes_.size(), tag.size(), strength});
-    for (char c : tag) tag_bytes_.push_back(sdk::AsciiLower(c));
+    AppendLowered(tag);
   }
   AddTags(behavior.preferred_brands(), &pending_brands_);
   AddTags(behavior.channels(), &pending_channels_);

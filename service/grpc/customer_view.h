@@ -32,6 +32,7 @@ class CustomerView {
     size_t size;
     double strength;
   };
+  void AppendLowered(std::string_view tag);
   template <typename Strings>
   void AddTags(const Strings& source, std::vector<PendingTag>* out);
   PersonaStringList FinishList(std::vector<PendingTag>& tags, std::vector<PersonaString>* out);

@@ -89,11 +89,167 @@ class Checker {
   std::vector<FieldViolation>* out_;
 };
 
+// ---------------------------------------------------------------------------------------
+// The fast pass: the same rules as the full pass below, answering only "no rule is broken",
+// without building a path, a message or a set. Nearly every request is valid, and the full
+// pass allocated a few dozen strings for each one. Where a rule would need a set to check
+// (duplicates among many entries) or anything is off, it answers "don't know" and the full
+// pass decides, so the fast pass can only skip work, never change a verdict.
+// ---------------------------------------------------------------------------------------
+
+// Above this many entries, duplicate checks go to the full pass (its hash sets) instead of
+// comparing every pair.
+constexpr int kMaxPairwiseDuplicates = 64;
+
+bool NoControlCharacters(std::string_view value) {
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  return true;
+}
+
+bool TextOk(const std::string& value, size_t max_bytes) {
+  return value.size() <= max_bytes && NoControlCharacters(value);
+}
+
+bool UnitOk(bool present, double value) {
+  return !present || (std::isfinite(value) && value >= 0.0 && value <= 1.0);
+}
+
+bool MoneyOk(double value) { return std::isfinite(value) && value >= 0.0 && value <= kMaxMoney; }
+
+bool TimestampOk(const google::protobuf::Timestamp& t) {
+  return t.seconds() >= kMinTimestampSeconds && t.seconds() <= kMaxTimestampSeconds &&
+         t.nanos() >= 0 && t.nanos() <= 999999999;
+}
+
+template <typename Strings>
+bool TagListOk(const Strings& tags, size_t max_count) {
+  if (static_cast<size_t>(tags.size()) > max_count) return false;
+  for (const std::string& tag : tags) {
+    if (sdk::TrimAsciiWhitespace(tag).empty() || !TextOk(tag, kMaxTagBytes)) return false;
+  }
+  return true;
+}
+
+// NormalizeTag(a) == NormalizeTag(b), without building either.
+bool SameNormalizedTag(std::string_view a, std::string_view b) {
+  return sdk::EqualsIgnoreCase(sdk::TrimAsciiWhitespace(a), sdk::TrimAsciiWhitespace(b));
+}
+
+bool PassesEveryRule(const persona::v1::ScoreCustomerRequest& request, int64_t now_unix_seconds,
+                     const RequestLimits& limits) {
+  if (request.top_k() > limits.max_top_k) return false;
+  const int persona_ids = request.persona_ids_size();
+  if (static_cast<size_t>(persona_ids) > limits.max_persona_ids) return false;
+  if (persona_ids > kMaxPairwiseDuplicates) return false;
+  for (int i = 0; i < persona_ids; ++i) {
+    if (!IsValidPersonaId(request.persona_ids(i))) return false;
+    for (int j = 0; j < i; ++j) {
+      if (request.persona_ids(i) == request.persona_ids(j)) return false;
+    }
+  }
+  int64_t as_of = now_unix_seconds;
+  if (request.has_as_of()) {
+    if (!TimestampOk(request.as_of())) return false;
+    as_of = request.as_of().seconds();
+  }
+
+  const persona::v1::Customer& customer = request.customer();
+  if (!TextOk(customer.customer_id(), kMaxIdBytes)) return false;
+  const auto& demographics = customer.demographics();
+  if (demographics.has_age() && demographics.age() > 130) return false;
+  if (!persona::v1::Gender_IsValid(demographics.gender())) return false;
+  const auto& location = demographics.location();
+  if (!location.country().empty()) {
+    const std::string_view country = sdk::TrimAsciiWhitespace(location.country());
+    if (country.size() != 2) return false;
+    for (char c : country) {
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return false;
+    }
+  }
+  if (!TextOk(location.region(), kMaxTextBytes) || !TextOk(location.city(), kMaxTextBytes)) {
+    return false;
+  }
+  if (!persona::v1::Urbanicity_IsValid(location.urbanicity()) ||
+      !persona::v1::Education_IsValid(demographics.education())) {
+    return false;
+  }
+  if (demographics.has_annual_income() && !MoneyOk(demographics.annual_income())) return false;
+  if (!TextOk(demographics.occupation(), kMaxTextBytes)) return false;
+  if (!persona::v1::MaritalStatus_IsValid(demographics.marital_status())) return false;
+  if (demographics.has_household_size() &&
+      (demographics.household_size() < 1 || demographics.household_size() > 50)) {
+    return false;
+  }
+
+  const auto& behavior = customer.behavior();
+  const int orders = behavior.orders_size();
+  if (static_cast<size_t>(orders) > limits.max_orders) return false;
+  if (orders > kMaxPairwiseDuplicates) return false;
+  for (int i = 0; i < orders; ++i) {
+    const auto& order = behavior.orders(i);
+    const std::string& id = order.order_id();
+    if (sdk::TrimAsciiWhitespace(id).empty() || !TextOk(id, kMaxIdBytes)) return false;
+    for (int j = 0; j < i; ++j) {
+      if (behavior.orders(j).order_id() == id) return false;
+    }
+    if (!order.has_time() || !TimestampOk(order.time()) || order.time().seconds() > as_of) {
+      return false;
+    }
+    if (!MoneyOk(order.amount())) return false;
+  }
+  const auto& rfm = behavior.rfm();
+  if (rfm.has_days_since_last_order() && rfm.days_since_last_order() > 36500) return false;
+  if (rfm.has_order_count() && rfm.order_count() > 10000000) return false;
+  if (rfm.has_total_spend() && !MoneyOk(rfm.total_spend())) return false;
+  if (!TagListOk(behavior.preferred_brands(), limits.max_tags) ||
+      !TagListOk(behavior.channels(), limits.max_tags)) {
+    return false;
+  }
+
+  const auto& psychographics = customer.psychographics();
+  const auto& interests = psychographics.interests();
+  if (static_cast<size_t>(interests.size()) > limits.max_tags) return false;
+  if (interests.size() > kMaxPairwiseDuplicates) return false;
+  for (auto it = interests.begin(); it != interests.end(); ++it) {
+    const std::string& tag = it->first;
+    if (sdk::TrimAsciiWhitespace(tag).empty() || !TextOk(tag, kMaxTagBytes)) return false;
+    if (!UnitOk(true, it->second)) return false;
+    for (auto other = interests.begin(); other != it; ++other) {
+      if (SameNormalizedTag(other->first, tag)) return false;
+    }
+  }
+  if (!TagListOk(psychographics.values(), limits.max_tags) ||
+      !TagListOk(psychographics.lifestyle(), limits.max_tags) ||
+      !TagListOk(psychographics.preferred_channels(), limits.max_tags)) {
+    return false;
+  }
+  const auto& personality = psychographics.personality();
+  if (!UnitOk(personality.has_openness(), personality.openness()) ||
+      !UnitOk(personality.has_conscientiousness(), personality.conscientiousness()) ||
+      !UnitOk(personality.has_extraversion(), personality.extraversion()) ||
+      !UnitOk(personality.has_agreeableness(), personality.agreeableness()) ||
+      !UnitOk(personality.has_neuroticism(), personality.neuroticism())) {
+    return false;
+  }
+
+  if (static_cast<size_t>(customer.attributes_size()) > limits.max_attributes) return false;
+  for (const auto& [key, value] : customer.attributes()) {
+    if (key.empty() || !TextOk(key, kMaxTagBytes) || !TextOk(value, kMaxAttributeValueBytes)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<FieldViolation> ValidateScoreRequest(const persona::v1::ScoreCustomerRequest& request,
                                                  int64_t now_unix_seconds,
                                                  const RequestLimits& limits) {
+  if (PassesEveryRule(request, now_unix_seconds, limits)) return {};
+  // Something is (or may be) wrong: the full pass finds every violation and words it.
   std::vector<FieldViolation> violations;
   Checker check(&violations);
 
