@@ -161,6 +161,19 @@ async function checkKubernetes() {
   check(!!cacheDir && writable.some((w) => cacheDir === w || cacheDir.startsWith(w + "/")),
         `--plugin_cache_dir=${cacheDir} is on a writable emptyDir (${writable.join(", ") || "none"})`);
   check(pod.spec.securityContext?.runAsNonRoot === true, "runAsNonRoot");
+  // A non-loopback --listen needs CatalogAdmin protected (the server refuses to start
+  // otherwise): a token file on a volume the init container fills, or mTLS.
+  const tokenFile = get("admin_token_file");
+  if (tokenFile) {
+    const tokenMount = mounts.find((m) => tokenFile.startsWith(m.mountPath + "/"));
+    check(!!tokenMount, `--admin_token_file=${tokenFile} is on a mounted volume`);
+    const filledBy = (pod.spec.initContainers || []).find((c) => (c.volumeMounts || []).some((m) => m.name === tokenMount?.name && !m.readOnly));
+    check(!!filledBy && JSON.stringify(filledBy.command || []).includes(tokenFile) && /-m 0?[46]00\b/.test((filledBy.command || []).join(" ")),
+          `an init container writes ${tokenFile} owner-only (the server refuses a token file group or others can read)`);
+    check(!filledBy || filledBy.image === container.image, "the init container uses the server's image (no other image to pull or trust)");
+  } else {
+    check(!!get("tls_client_ca") || get("allow_insecure_admin") === "true", "CatalogAdmin is protected (--admin_token_file or --tls_client_ca)");
+  }
   check(!!container.resources?.requests?.cpu && !!container.resources?.limits?.memory, "resource requests and limits");
 
   // Shutdown timing.
@@ -182,11 +195,11 @@ async function checkKubernetes() {
   }
   check(byKind("PodDisruptionBudget").length === 1 && byKind("HorizontalPodAutoscaler").length === 1, "one PodDisruptionBudget and one HorizontalPodAutoscaler");
 
-  if (live) await liveKubernetes({ values, cm, catalogPath, drain, grace, tgps, readiness, liveness, metricsPath: pod.metadata.annotations?.["prometheus.io/path"] });
+  if (live) await liveKubernetes({ values, cm, catalogPath, tokenFile, drain, grace, tgps, readiness, liveness, metricsPath: pod.metadata.annotations?.["prometheus.io/path"] });
 }
 
 // Runs the server with the Deployment's own args and probes it like the kubelet.
-async function liveKubernetes({ values, cm, catalogPath, drain, grace, tgps, readiness, liveness, metricsPath }) {
+async function liveKubernetes({ values, cm, catalogPath, tokenFile, drain, grace, tgps, readiness, liveness, metricsPath }) {
   console.log("-- live: the Deployment's args, probed like the kubelet and Prometheus");
   // The ConfigMap as the kubelet lays it out: files behind a ..data symlink.
   const mount = path.join(tmpRoot, "configmap");
@@ -199,16 +212,23 @@ async function liveKubernetes({ values, cm, catalogPath, drain, grace, tgps, rea
   fs.symlinkSync(path.basename(versioned), path.join(mount, "..data"));
   const grpcPort = await S.freePort();
   const metricsPort = await S.freePort();
+  // The token as the init container leaves it: owner-only.
+  const token = path.join(tmpRoot, "admin-token");
+  fs.writeFileSync(token, "deploy-test-token\n", { mode: 0o400 });
   const args = [];
+  // Hosts stay as in the manifest (0.0.0.0: the server's non-loopback rules apply); only
+  // ports and paths move. Every call below goes to 127.0.0.1.
+  const host = (hostPort) => hostPort.replace(/:\d+$/, "");
   for (const [name, value] of values) {
     let v = value;
-    if (name === "listen") v = `127.0.0.1:${grpcPort}`;
-    else if (name === "metrics_listen") v = `127.0.0.1:${metricsPort}`;
+    if (name === "listen") v = `${host(value)}:${grpcPort}`;
+    else if (name === "metrics_listen") v = `${host(value)}:${metricsPort}`;
+    else if (name === "admin_token_file") v = token;
     else if (name === "catalog") v = mount;
     else if (name === "plugin_cache_dir") v = path.join(tmpRoot, "plugin-cache");
     args.push(`--${name}=${v}`);
   }
-  console.log(`     persona-server ${args.join(" ")}   (catalog ${catalogPath} -> ${mount})`);
+  console.log(`     persona-server ${args.join(" ")}   (catalog ${catalogPath} -> ${mount}${tokenFile ? `, ${tokenFile} -> ${token}` : ""})`);
   const logFile = path.join(tmpRoot, "server.log");
   const log = fs.openSync(logFile, "w");
   const child = spawn(server, args, { stdio: ["ignore", log, log] });

@@ -25,6 +25,7 @@ const cases = [
   ["a misspelt liveness service", "k8s/deployment.yaml", (s) => s.replace("service: liveness", "service: live"), null, /FAIL livenessProbe.grpc.service/],
   ["terminationGracePeriodSeconds below drain + grace", "k8s/deployment.yaml", (s) => s.replace("terminationGracePeriodSeconds: 35", "terminationGracePeriodSeconds: 20"), null, /FAIL terminationGracePeriodSeconds 20/],
   ["a metrics annotation on the wrong port", "k8s/service-metrics.yaml", (s) => s.replace('prometheus.io/port: "9464"', 'prometheus.io/port: "9090"'), null, /prometheus.io\/port \(9090\)/],
+  ["a non-loopback listener without admin protection", "k8s/deployment.yaml", (s) => s.replace("            - --admin_token_file=/run/persona-server/admin-token\n", ""), null, /FAIL CatalogAdmin is protected/],
   ["TimeoutStopSec below drain + grace", "systemd/persona-server.service", (s) => s.replace("TimeoutStopSec=20", "TimeoutStopSec=12"), null, /FAIL TimeoutStopSec 12/],
   ["a flag renamed in the server", null, null, "shutdown_grace_seconds", /--shutdown_grace_seconds is not a persona-server flag/],
 ];
