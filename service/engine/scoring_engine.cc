@@ -74,6 +74,7 @@ struct SinkContext {
   const uint32_t* positions;
   ScoreResult* result;
   std::vector<std::pair<uint32_t, ScoredDetail>>* details;
+  size_t* labels_used;  // labels written so far into result->labels
 };
 
 std::string_view ToView(PersonaString s) {
@@ -82,14 +83,17 @@ std::string_view ToView(PersonaString s) {
 
 void AddLabel(void* host_context, PersonaString key, PersonaString value) {
   auto* context = static_cast<SinkContext*>(host_context);
-  ScoredLabel label;
-  label.key = context->slot->info.name;
+  // Labels are rewritten in place: the result is reused per thread, so the strings keep
+  // their capacity and a warm thread allocates nothing for them.
+  std::vector<ScoredLabel>& labels = context->result->labels;
+  if (*context->labels_used == labels.size()) labels.emplace_back();
+  ScoredLabel& label = labels[(*context->labels_used)++];
+  label.key.assign(context->slot->info.name);
   if (key.size > 0) {
     label.key.push_back('.');
     label.key.append(key.data, key.size);
   }
-  label.value = std::string(ToView(value));
-  context->result->labels.push_back(std::move(label));
+  label.value.assign(ToView(value));
 }
 
 void AddDetail(void* host_context, size_t criterion_index, PersonaString field, double affinity,
@@ -162,12 +166,15 @@ void ScoreSlot(const SegmenterSlot& slot, const PersonaCustomer& customer,
 
 void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& customer,
                    const ScoreOptions& options, ScoreResult* result) {
-  result->Clear();
+  // Not Clear(): the labels' strings are reused (see AddLabel) and trimmed at the end.
+  result->matches.clear();
+  result->segmenter_faults = 0;
+  size_t labels_used = 0;
   Scratch& scratch = ThreadScratch();
   scratch.scores.resize(snapshot.criterion_count);
   scratch.details.clear();
 
-  SinkContext sink_context{nullptr, 0, nullptr, result, &scratch.details};
+  SinkContext sink_context{nullptr, 0, nullptr, result, &scratch.details, &labels_used};
   PersonaScoreSink sink{sizeof(PersonaScoreSink), &sink_context, options.explain ? 1 : 0, &AddLabel,
                         &AddDetail};
   PersonaScoreRequest request{sizeof(PersonaScoreRequest), options.as_of_unix_seconds, &sink};
@@ -222,6 +229,8 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
     }
     record_time();
   }
+
+  result->labels.resize(labels_used);
 
   // Rank as we go: with a small top_k only the best few survive the scan, so the common
   // request never materialises (or sorts) a result per persona.

@@ -307,6 +307,35 @@ TEST(ScoringEngineTest, LabelsArePrefixedWithTheSegmenterName) {
   EXPECT_EQ(result.labels[0].value, "champions");
 }
 
+TEST(ScoringEngineTest, AReusedResultHoldsOnlyThisCallsLabelsAndMatches) {
+  // The engine rewrites a reused result's labels in place; a later call with fewer labels
+  // must not leave the earlier call's behind.
+  std::vector<std::unique_ptr<FakeSegmenter>> two;
+  two.push_back(std::make_unique<FakeSegmenter>("champions"));
+  two.push_back(std::make_unique<FakeSegmenter>("urban"));
+  SnapshotBuilder builder_two(std::move(two));
+  builder_two.Persona("a", {{0, 1.0}});
+  builder_two.Persona("b", {{1, 0.5}});
+  auto snapshot_two = builder_two.Build();
+
+  std::vector<std::unique_ptr<FakeSegmenter>> one;
+  one.push_back(std::make_unique<FakeSegmenter>("hibernating"));
+  SnapshotBuilder builder_one(std::move(one));
+  builder_one.Persona("c", {{0, 1.0}});
+  auto snapshot_one = builder_one.Build();
+
+  ScoreResult result;
+  ScoreCustomer(*snapshot_two, EmptyCustomer(), {}, &result);
+  ASSERT_EQ(result.labels.size(), 2u);
+  EXPECT_EQ(result.matches.size(), 2u);
+  ScoreCustomer(*snapshot_one, EmptyCustomer(), {}, &result);
+  ASSERT_EQ(result.labels.size(), 1u);
+  EXPECT_EQ(result.labels[0].key, "seg0");
+  EXPECT_EQ(result.labels[0].value, "hibernating");
+  ASSERT_EQ(result.matches.size(), 1u);
+  EXPECT_EQ(result.matches[0].persona, 0u);
+}
+
 TEST(ScoringEngineTest, FailingSegmenterIsGradedAsMissingAndCounted) {
   std::vector<std::unique_ptr<FakeSegmenter>> fakes;
   fakes.push_back(std::make_unique<FakeSegmenter>("", /*fail=*/true));
