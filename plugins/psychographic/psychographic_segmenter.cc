@@ -470,8 +470,14 @@ inline __attribute__((always_inline)) void AddListById(
     accumulator.AddMissing(hot.weight[f]);
     return;
   }
-  const size_t matched = CountListed(hot, *field, which, tags);
   double affinity;
+  if ((hot.match_any & (1u << which)) != 0 && (hot.wide & (1u << which)) == 0) {
+    // "any" needs no count: one AND answers it.
+    affinity = (hot.list_mask[which] & tags.mask[which]) != 0 ? 1.0 : 0.0;
+    accumulator.AddPresent(hot.weight[f], affinity);
+    return;
+  }
+  const size_t matched = CountListed(hot, *field, which, tags);
   if ((hot.match_any & (1u << which)) != 0) {
     affinity = matched > 0 ? 1.0 : 0.0;
   } else {
