@@ -246,6 +246,12 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Server
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+  if (options.channel_credentials != nullptr) {
+    // gRPC also takes the minimum backoff as the time one connection attempt may take. A TLS
+    // handshake under a sanitizer on a loaded machine can need more than 50-200 ms, and an
+    // attempt cut short fails again and again ("handshaker shutdown"): give it 10 s.
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 10000);
+  }
   server->channel_ = grpc::CreateCustomChannel(server->target_,
                                                options.channel_credentials != nullptr
                                                    ? options.channel_credentials
