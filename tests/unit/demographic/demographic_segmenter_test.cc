@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <memory>
 #include <new>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -979,6 +980,93 @@ TEST(DemographicAbiTest, FunctionTableReportsErrorsAndScores) {
   plugin->release_criterion(instance, age);
   plugin->release_criterion(instance, city);
   plugin->destroy(instance);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hot loop (explain off) grades with selects and a branch-free accumulator; explain on
+// takes the straightforward path. Random criteria and customers, scored both ways, must agree
+// bit for bit.
+// ---------------------------------------------------------------------------------------------
+TEST(DemographicFastPathTest, QuietGradingMatchesExplainedGradingBitForBit) {
+  std::mt19937 rng(20261122);
+  const auto pick = [&rng](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  const auto unit = [&rng] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); };
+  const char* const kGenders[] = {"female", "male", "non_binary", "other", "robot"};
+  const char* const kCountries[] = {"ID", "id", "MY", "SG", " TH ", "Vn"};
+  const char* const kCities[] = {"Jakarta", "BANDUNG", "surabaya", "Medan", "Bekasi"};
+  const char* const kLevels[] = {"primary", "secondary", "vocational",  "bachelor",
+                                 "master",  "doctorate", "kindergarten"};
+  const char* const kMarital[] = {"single", "married", "domestic_partnership", "divorced"};
+
+  const auto segmenter = NewSegmenter();
+  std::vector<std::unique_ptr<Criterion>> owned;
+  std::vector<const Criterion*> criteria;
+  for (int i = 0; i < 400; ++i) {
+    const double lo = 18 + pick(30);
+    const double hi = lo + pick(25);
+    const J age = pick(2) ? Obj({{"min", lo}, {"max", hi}})
+                          : Obj({{"min", lo}, {"tolerance", pick(4) * 2.5}, {"weight", 2}});
+    const J income = pick(2) ? Obj({{"max", 20000.0 + pick(50) * 1000.0}})
+                             : Obj({{"min", 30000.0 + pick(40) * 1000.0}, {"weight", 0.5}});
+    const J country = Obj(
+        {{"any_of", List({kCountries[pick(6)], kCountries[pick(6)]})}, {"weight", 0.5 + unit()}});
+    const J education = pick(2) ? Obj({{"min", kLevels[pick(6)]}, {"tolerance_levels", pick(3)}})
+                                : List({kLevels[pick(6)], kLevels[pick(6)]});
+    switch (pick(5)) {
+      case 0:
+        owned.push_back(MustCompile(*segmenter, Obj({{"age", age}, {"annual_income", income}})));
+        break;
+      case 1:
+        owned.push_back(MustCompile(
+            *segmenter, Obj({{"gender", List({kGenders[pick(4)]})},
+                             {"household_size", Obj({{"min", 2 + pick(3)}})},
+                             {"marital_status", List({kMarital[pick(4)], kMarital[pick(4)]})}})));
+        break;
+      case 2:
+        owned.push_back(MustCompile(*segmenter, Obj({{"age", age}, {"country", country}})));
+        break;
+      case 3:
+        owned.push_back(MustCompile(
+            *segmenter, Obj({{"education", education}, {"city", List({kCities[pick(5)]})}})));
+        break;
+      default:
+        owned.push_back(
+            MustCompile(*segmenter, Obj({{"age", age},
+                                         {"gender", List({kGenders[pick(4)]})},
+                                         {"country", country},
+                                         {"city", List({kCities[pick(5)], kCities[pick(5)]})},
+                                         {"education", education},
+                                         {"annual_income", income},
+                                         {"marital_status", List({kMarital[pick(4)]})},
+                                         {"household_size", Obj({{"max", 1 + pick(4)}})}})));
+        break;
+    }
+    criteria.push_back(owned.back().get());
+  }
+  for (int c = 0; c < 300; ++c) {
+    Customer customer;
+    if (pick(5) != 0) customer.Age(10 + pick(70) + (pick(2) ? 0.5 : 0.0));
+    if (pick(4) != 0) customer.Gender(kGenders[pick(5)]);
+    if (pick(3) != 0) customer.Country(kCountries[pick(6)]);
+    if (pick(3) != 0) customer.City(kCities[pick(5)]);
+    if (pick(3) != 0) customer.Education(kLevels[pick(7)]);
+    if (pick(3) != 0) customer.AnnualIncome(pick(90) * 1000.0);
+    if (pick(3) != 0) customer.MaritalStatus(kMarital[pick(4)]);
+    if (pick(3) != 0) customer.HouseholdSize(1 + pick(6));
+    std::vector<PersonaCriterionScore> quiet(criteria.size()), explained(criteria.size());
+    Recorder quiet_sink(false), explain_sink(true);
+    segmenter->Score(customer.get(), criteria.data(), criteria.size(), quiet_sink.context(),
+                     quiet.data());
+    segmenter->Score(customer.get(), criteria.data(), criteria.size(), explain_sink.context(),
+                     explained.data());
+    for (size_t i = 0; i < criteria.size(); ++i) {
+      ASSERT_EQ(std::memcmp(&quiet[i], &explained[i], sizeof(PersonaCriterionScore)), 0)
+          << "customer " << c << " criterion " << i << ": quiet {" << quiet[i].affinity << ", "
+          << quiet[i].coverage << "}, explained {" << explained[i].affinity << ", "
+          << explained[i].coverage << "}";
+    }
+    EXPECT_EQ(quiet_sink.labels, explain_sink.labels);
+  }
 }
 
 }  // namespace
