@@ -28,6 +28,7 @@ inline bool Better(const Candidate& a, const Candidate& b) {
 // Up to this top_k the best matches are kept in a small sorted array while scanning; larger
 // (or 0 = all) collects every match and sorts.
 constexpr uint32_t kSmallTopK = 64;
+constexpr double kSkipMargin = 1.0 - 1e-9;
 
 // Per-thread scratch reused across requests: the hot path must not allocate per call once
 // a thread is warm (gRPC's callback threads are long-lived).
@@ -252,6 +253,15 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
       const double affinity = s.coverage * s.affinity + (1.0 - s.coverage) * c.missing_affinity;
       if (affinity < c.required_min) return;
       weighted += c.weight * affinity;
+    }
+    // With the top_k places taken, most personas fall clearly below the weakest kept one:
+    // decide that without the division (the slowest step of this loop). The margin (1e-9,
+    // far above the two roundings involved) keeps it exact: a persona is skipped here only if
+    // its rounded score is certainly below the weakest's, which loses to it anyway; anything
+    // close, ties included, is divided and compared as before.
+    if (bounded && candidates.size() == top_k && persona.total_weight > 0.0 &&
+        weighted < candidates.back().score * persona.total_weight * kSkipMargin) {
+      return;
     }
     const double score = persona.total_weight > 0.0 ? weighted / persona.total_weight : 0.0;
     if (score < persona.min_score) return;

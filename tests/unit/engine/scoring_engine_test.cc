@@ -1,9 +1,12 @@
 #include "service/engine/scoring_engine.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -334,6 +337,73 @@ TEST(ScoringEngineTest, AReusedResultHoldsOnlyThisCallsLabelsAndMatches) {
   EXPECT_EQ(result.labels[0].value, "hibernating");
   ASSERT_EQ(result.matches.size(), 1u);
   EXPECT_EQ(result.matches[0].persona, 0u);
+}
+
+// The engine ranks while it scans (a bounded top-k that skips personas certainly below the
+// weakest kept one); this pins the result to the plain definition: every persona's
+// Σ wᵢ·aᵢ / Σ wᵢ, filtered, sorted by score desc then persona, cut to top_k. Scores are
+// drawn from a few values so that ties are common.
+TEST(ScoringEngineTest, RankingMatchesAPlainSortOfEveryScore) {
+  std::mt19937 rng(7);
+  const auto pick = [&rng](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  const double kAffinities[] = {0.0, 0.25, 0.5, 0.5, 0.75, 1.0, 1.0, 0.3333333333333333};
+  const double kWeights[] = {1.0, 0.5, 2.0, 0.1, 0.3};
+  for (int round = 0; round < 40; ++round) {
+    std::vector<std::unique_ptr<FakeSegmenter>> fakes;
+    for (int s = 0; s < 3; ++s) fakes.push_back(std::make_unique<FakeSegmenter>());
+    SnapshotBuilder builder(std::move(fakes));
+    const int personas = 1 + pick(300);
+    for (int p = 0; p < personas; ++p) {
+      std::vector<CriterionSpec> criteria;
+      for (uint32_t s = 0; s < 3; ++s) {
+        if (pick(4) == 0) continue;
+        CriterionSpec c{s, kAffinities[pick(8)]};
+        c.coverage = pick(3) == 0 ? 0.5 : 1.0;
+        c.weight = kWeights[pick(5)];
+        c.required = pick(6) == 0;
+        criteria.push_back(c);
+      }
+      char id[16];
+      std::snprintf(id, sizeof(id), "p%05d", p);
+      builder.Persona(id, criteria, pick(5) == 0 ? 0.4 : 0.0);
+    }
+    auto snapshot = builder.Build();
+
+    // The reference: every persona scored and filtered by the formula, then sorted.
+    std::vector<std::pair<double, uint32_t>> expected;
+    for (uint32_t p = 0; p < snapshot->personas.size(); ++p) {
+      const CompiledPersona& persona = snapshot->personas[p];
+      double weighted = 0.0;
+      bool dropped = false;
+      for (const CompiledCriterion& c : persona.criteria) {
+        const auto* fake = reinterpret_cast<const FakeCriterion*>(
+            snapshot->segmenters[c.segmenter].criteria[c.position]);
+        const double a = fake->score.coverage * fake->score.affinity +
+                         (1.0 - fake->score.coverage) * c.missing_affinity;
+        if (c.required && a < c.min_affinity) dropped = true;
+        weighted += c.weight * a;
+      }
+      const double score = persona.total_weight > 0.0 ? weighted / persona.total_weight : 0.0;
+      if (!dropped && score >= persona.min_score) expected.emplace_back(score, p);
+    }
+    std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+
+    for (const uint32_t top_k : {0u, 1u, 3u, 10u, 64u, 65u, 1000u}) {
+      ScoreOptions options;
+      options.top_k = top_k;
+      ScoreResult result;
+      ScoreCustomer(*snapshot, EmptyCustomer(), options, &result);
+      const size_t want = top_k == 0 ? expected.size() : std::min<size_t>(top_k, expected.size());
+      ASSERT_EQ(result.matches.size(), want) << "round " << round << " top_k " << top_k;
+      for (size_t i = 0; i < want; ++i) {
+        EXPECT_EQ(result.matches[i].persona, expected[i].second)
+            << "round " << round << " top_k " << top_k << " rank " << i;
+        EXPECT_EQ(result.matches[i].score, expected[i].first);
+      }
+    }
+  }
 }
 
 TEST(ScoringEngineTest, FailingSegmenterIsGradedAsMissingAndCounted) {
