@@ -390,17 +390,28 @@ TEST(ScoringEngineTest, RankingMatchesAPlainSortOfEveryScore) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
 
-    for (const uint32_t top_k : {0u, 1u, 3u, 10u, 64u, 65u, 1000u}) {
-      ScoreOptions options;
-      options.top_k = top_k;
-      ScoreResult result;
-      ScoreCustomer(*snapshot, EmptyCustomer(), options, &result);
-      const size_t want = top_k == 0 ? expected.size() : std::min<size_t>(top_k, expected.size());
-      ASSERT_EQ(result.matches.size(), want) << "round " << round << " top_k " << top_k;
-      for (size_t i = 0; i < want; ++i) {
-        EXPECT_EQ(result.matches[i].persona, expected[i].second)
-            << "round " << round << " top_k " << top_k << " rank " << i;
-        EXPECT_EQ(result.matches[i].score, expected[i].first);
+    // Also through persona_ids given in reverse: later candidates then have lower indices,
+    // so ties with the weakest kept match must still be let in.
+    std::vector<uint32_t> reversed(snapshot->personas.size());
+    for (uint32_t p = 0; p < reversed.size(); ++p) {
+      reversed[p] = static_cast<uint32_t>(reversed.size()) - 1 - p;
+    }
+    for (const bool filtered : {false, true}) {
+      for (const uint32_t top_k : {0u, 1u, 3u, 10u, 64u, 65u, 1000u}) {
+        ScoreOptions options;
+        options.top_k = top_k;
+        if (filtered) options.persona_filter = reversed;
+        ScoreResult result;
+        ScoreCustomer(*snapshot, EmptyCustomer(), options, &result);
+        const size_t want = top_k == 0 ? expected.size() : std::min<size_t>(top_k, expected.size());
+        ASSERT_EQ(result.matches.size(), want)
+            << "round " << round << " top_k " << top_k << " filtered " << filtered;
+        for (size_t i = 0; i < want; ++i) {
+          EXPECT_EQ(result.matches[i].persona, expected[i].second)
+              << "round " << round << " top_k " << top_k << " filtered " << filtered << " rank "
+              << i;
+          EXPECT_EQ(result.matches[i].score, expected[i].first);
+        }
       }
     }
   }
