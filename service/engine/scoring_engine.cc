@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <limits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <utility>
 
 namespace persona {
@@ -130,6 +132,32 @@ bool Sanitize(PersonaCriterionScore* score) {
   return ok;
 }
 
+// Whether every affinity and coverage is in [0, 1] (NaN fails every comparison, infinity
+// the range): the usual case, checked without a branch per value. -0.0 passes, as it does
+// in Sanitize.
+bool AllInUnitRange(const PersonaCriterionScore* scores, size_t count) {
+  static_assert(sizeof(PersonaCriterionScore) == 2 * sizeof(double),
+                "PersonaCriterionScore is {affinity, coverage}");
+#if defined(__SSE2__)
+  const __m128d zero = _mm_setzero_pd();
+  const __m128d one = _mm_set1_pd(1.0);
+  __m128d ok = _mm_castsi128_pd(_mm_set1_epi32(-1));
+  for (size_t i = 0; i < count; ++i) {
+    const __m128d v = _mm_loadu_pd(&scores[i].affinity);
+    ok = _mm_and_pd(ok, _mm_and_pd(_mm_cmpge_pd(v, zero), _mm_cmple_pd(v, one)));
+  }
+  return _mm_movemask_pd(ok) == 3;
+#else
+  bool ok = true;
+  for (size_t i = 0; i < count; ++i) {
+    const double a = scores[i].affinity;
+    const double c = scores[i].coverage;
+    ok &= (a >= 0.0) & (a <= 1.0) & (c >= 0.0) & (c <= 1.0);
+  }
+  return ok;
+#endif
+}
+
 // Runs one segmenter over `count` criteria; on failure marks them all as missing data.
 void ScoreSlot(const SegmenterSlot& slot, const PersonaCustomer& customer,
                const PersonaCompiledCriterion* const* criteria, size_t count,
@@ -145,19 +173,7 @@ void ScoreSlot(const SegmenterSlot& slot, const PersonaCustomer& customer,
   }
   // One branch-free pass to confirm the answer is inside the contract (the usual case); the
   // fixing pass runs only when it is not. NaN fails every comparison, infinity the range.
-  // As unsigned integers, the doubles in [+0, 1] are exactly the bit patterns up to 1.0's:
-  // negatives have the sign bit, NaN and infinity a larger exponent. (-0.0 takes the slow
-  // pass, which accepts it.)
-  constexpr uint64_t kOneBits = 0x3FF0000000000000u;
-  uint64_t out_of_range = 0;
-  for (size_t i = 0; i < count; ++i) {
-    uint64_t a;
-    uint64_t c;
-    std::memcpy(&a, &scores[i].affinity, sizeof(a));
-    std::memcpy(&c, &scores[i].coverage, sizeof(c));
-    out_of_range |= static_cast<uint64_t>(a > kOneBits) | static_cast<uint64_t>(c > kOneBits);
-  }
-  if (out_of_range == 0) return;
+  if (AllInUnitRange(scores, count)) return;
   bool faulty = false;
   for (size_t i = 0; i < count; ++i) faulty |= !Sanitize(&scores[i]);
   if (faulty) ++result->segmenter_faults;
