@@ -517,22 +517,49 @@ void LabelTopInterest(const PersonaCustomer& customer, const sdk::ScoreContext& 
 
 }  // namespace
 
+uint64_t TagDictionary::Hash(std::string_view tag) noexcept {
+  uint64_t h = 14695981039346656037u;  // FNV-1a
+  for (const char c : tag) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211u;
+  }
+  return h;
+}
+
+void TagDictionary::Rehash(size_t bucket_count) {
+  buckets_.assign(bucket_count, 0);
+  const size_t mask = bucket_count - 1;
+  for (size_t id = 0; id < tags_.size(); ++id) {
+    size_t i = static_cast<size_t>(Hash(tags_[id])) & mask;
+    while (buckets_[i] != 0) i = (i + 1) & mask;
+    buckets_[i] = static_cast<uint32_t>(id + 1);
+  }
+}
+
 uint32_t TagDictionary::Intern(const std::string& tag) {
-  const auto it = std::lower_bound(tags_.begin(), tags_.end(), tag);
-  const size_t at = static_cast<size_t>(it - tags_.begin());
-  if (it != tags_.end() && *it == tag) return ids_[at];
+  const uint32_t found = Find(tag);
+  if (found != kNoTag) return found;
   const auto id = static_cast<uint32_t>(tags_.size());
-  tags_.insert(it, tag);
-  ids_.insert(ids_.begin() + static_cast<std::ptrdiff_t>(at), id);
+  tags_.push_back(tag);
+  if (buckets_.size() < 2 * tags_.size()) {
+    Rehash(std::max<size_t>(16, 2 * buckets_.size()));
+  } else {
+    const size_t mask = buckets_.size() - 1;
+    size_t i = static_cast<size_t>(Hash(tag)) & mask;
+    while (buckets_[i] != 0) i = (i + 1) & mask;
+    buckets_[i] = id + 1;
+  }
   return id;
 }
 
 uint32_t TagDictionary::Find(std::string_view tag) const noexcept {
-  const auto it = std::lower_bound(
-      tags_.begin(), tags_.end(), tag,
-      [](const std::string& entry, std::string_view t) { return std::string_view(entry) < t; });
-  if (it == tags_.end() || std::string_view(*it) != tag) return kNoTag;
-  return ids_[static_cast<size_t>(it - tags_.begin())];
+  if (buckets_.empty()) return kNoTag;
+  const size_t mask = buckets_.size() - 1;
+  for (size_t i = static_cast<size_t>(Hash(tag)) & mask;; i = (i + 1) & mask) {
+    const uint32_t bucket = buckets_[i];
+    if (bucket == 0) return kNoTag;
+    if (std::string_view(tags_[bucket - 1]) == tag) return bucket - 1;
+  }
 }
 
 const char* TraitName(Trait trait) {
