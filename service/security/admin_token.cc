@@ -63,10 +63,11 @@ absl::StatusOr<AdminToken> AdminToken::LoadFromFile(const std::string& path) {
   }
   if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     close(fd);
-    return fail(
-        absl::StrFormat("mode %04o lets group or others access the token; allow only its owner "
-                        "(chmod 600; Kubernetes: defaultMode: 0400 on the secret volume)",
-                        info.st_mode & 07777));
+    return fail(absl::StrFormat(
+        "mode %04o lets group or others access the token; allow only its owner "
+        "(chmod 600; on Kubernetes, copy the Secret to a 0400 file the server's user "
+        "owns, as the init container in deploy/k8s/deployment.yaml does)",
+        info.st_mode & 07777));
   }
   std::string text;
   char buffer[1024];

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -70,6 +71,11 @@ ABSL_FLAG(int32_t, default_stream_deadline_seconds, 3600,
 ABSL_FLAG(int32_t, max_inflight_calls, 1024,
           "Most ScoreCustomer calls in flight at once (being scored or their answer not yet "
           "delivered); more are refused with RESOURCE_EXHAUSTED (0 = no limit).");
+ABSL_FLAG(int32_t, max_connection_age_seconds, 0,
+          "Ask clients to reconnect (HTTP/2 GOAWAY) after a connection is this old, so clients "
+          "balancing with round_robin over DNS find replicas added since (0 = never). Calls "
+          "already running finish first, streams included (up to "
+          "--default_stream_deadline_seconds).");
 ABSL_FLAG(int32_t, drain_seconds, 0,
           "On SIGTERM, keep serving this long after reporting NOT_SERVING, so load balancers "
           "stop sending before the server stops accepting (Kubernetes: a few seconds).");
@@ -218,6 +224,17 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_receive_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              absl::GetFlag(FLAGS_max_concurrent_streams));
+  if (const int32_t age = absl::GetFlag(FLAGS_max_connection_age_seconds); age > 0) {
+    const auto to_ms = [](int64_t seconds) {
+      return static_cast<int>(std::min<int64_t>(seconds * 1000, std::numeric_limits<int>::max()));
+    };
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, to_ms(age));
+    // Long enough for a bulk stream started just before the GOAWAY to end on its own.
+    const int32_t grace_seconds =
+        std::max(stream_deadline_seconds > 0 ? stream_deadline_seconds : 24 * 3600,
+                 absl::GetFlag(FLAGS_shutdown_grace_seconds));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, to_ms(grace_seconds));
+  }
   builder.RegisterService(&scoring);
   builder.RegisterService(&admin_gate);
   HealthService health;

@@ -198,5 +198,31 @@ TEST_F(E2eCallLimits, StreamWithItsOwnDeadlineOutlivesTheDefault) {
   EXPECT_TRUE(server_->StopCleanly().ok());
 }
 
+// Connections are recycled (GOAWAY) after --max_connection_age_seconds so round_robin over
+// DNS finds new replicas; a stream open at that moment carries on, new calls reconnect.
+TEST_F(E2eCallLimits, MaxConnectionAgeRecyclesConnectionsWithoutFailingCalls) {
+  StartServer({"--max_connection_age_seconds=1"});
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto stream = stub_->ScoreCustomers(&context);
+  persona::v1::ScoreCustomerRequest request;
+  request.add_persona_ids("quick");
+  persona::v1::ScoreCustomersResponse response;
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  for (int i = 0; i < 15; ++i) {  // three connection ages, with jitter
+    absl::SleepFor(absl::Milliseconds(200));
+    const grpc::Status status = Score("quick", absl::Seconds(10));
+    ASSERT_TRUE(status.ok()) << "call " << i << ": " << status.error_message();
+  }
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.index(), 1u);
+  ASSERT_TRUE(stream->WritesDone());
+  const grpc::Status status = stream->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(server_->StopCleanly().ok());
+}
+
 }  // namespace
 }  // namespace persona::e2e
