@@ -55,6 +55,11 @@ std::string RfmOnlyCatalog(const std::string& version) {
                     "params": {"segments": ["potential_loyalist", "need_attention"]}}]}]})";
 }
 
+// The first problem of a failed reload, for assertion messages.
+std::string FirstProblem(const ReloadOutcome& outcome) {
+  return outcome.problems.empty() ? "(no problem reported)" : outcome.problems.front().ToString();
+}
+
 // Replaces the file by rename, as editors and config management do: a reader never sees a
 // half-written catalog.
 void WriteAtomically(const fs::path& path, const std::string& text) {
@@ -132,7 +137,8 @@ TEST_F(ConcurrencyTest, ReadersKeepScoringWhileReloadsPublishAndReject) {
   CatalogReloader reloader(&serving_, catalog_path_.string(), options_);
   std::atomic<int> outcomes{0};
   reloader.set_listener([&](const ReloadOutcome&) { outcomes.fetch_add(1); });
-  ASSERT_TRUE(reloader.ReloadNow().applied);
+  const ReloadOutcome first = reloader.ReloadNow();
+  ASSERT_TRUE(first.applied) << FirstProblem(first);
   StartReaders();
   // An admin thread polling status while reloads run, as GetCatalogStatus and health do.
   std::thread admin([&] {
@@ -173,7 +179,8 @@ TEST_F(ConcurrencyTest, ReadersKeepScoringWhileReloadsPublishAndReject) {
 
 TEST_F(ConcurrencyTest, WatcherDrivenReloadsWhileScoring) {
   CatalogReloader reloader(&serving_, catalog_path_.string(), options_);
-  ASSERT_TRUE(reloader.ReloadNow().applied);
+  const ReloadOutcome first = reloader.ReloadNow();
+  ASSERT_TRUE(first.applied) << FirstProblem(first);
   auto watcher = CatalogWatcher::Start((dir_ / "catalog").string(), absl::Milliseconds(20),
                                        [&] { reloader.PostReloadIfChanged(); });
   ASSERT_TRUE(watcher.ok()) << watcher.status();
@@ -196,7 +203,8 @@ TEST_F(ConcurrencyTest, LastReaderReleasesOldSnapshotsOnRequestThreads) {
   // Every reload publishes a snapshot with the same plugin bytes, so each new one shares
   // the loaded libraries; old snapshots die on whichever reader thread lets go last.
   CatalogReloader reloader(&serving_, catalog_path_.string(), options_);
-  ASSERT_TRUE(reloader.ReloadNow().applied);
+  const ReloadOutcome first = reloader.ReloadNow();
+  ASSERT_TRUE(first.applied) << FirstProblem(first);
   StartReaders();
   for (int round = 1; round <= 20; ++round) {
     WriteAtomically(catalog_path_, CatalogText("r" + std::to_string(round)));
@@ -213,7 +221,8 @@ TEST_F(ConcurrencyTest, PluginsUnloadOnRequestThreadsWhileTheLoaderReloadsThem) 
   // same bytes again (dlopen of that copy).
   const std::string full = CatalogText("full");
   CatalogReloader reloader(&serving_, catalog_path_.string(), options_);
-  ASSERT_TRUE(reloader.ReloadNow().applied);
+  const ReloadOutcome first = reloader.ReloadNow();
+  ASSERT_TRUE(first.applied) << FirstProblem(first);
   StartReaders();
   for (int round = 1; round <= 20; ++round) {
     const std::string version = "a" + std::to_string(round);
