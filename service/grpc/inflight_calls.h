@@ -5,10 +5,10 @@
 
 namespace persona {
 
-// Admission control for unary calls: at most `limit` may be in flight (handler entered, final
-// status not yet delivered); the next is answered RESOURCE_EXHAUSTED at once. The callback
-// server has no request queue of its own to bound, so this is where overload turns into a
-// fast, retryable refusal instead of calls piling up behind a slow plugin or slow readers.
+// Admission control for unary calls: at most `limit` may be in their handler at once; the
+// next is answered RESOURCE_EXHAUSTED at once. The callback server has no request queue of
+// its own to bound, so this is where overload turns into a fast, retryable refusal instead of
+// calls (and gRPC's executor threads) piling up behind a slow plugin.
 // Thread-safe, lock-free.
 class InflightCalls {
  public:

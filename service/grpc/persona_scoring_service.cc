@@ -15,19 +15,21 @@ const grpc::Status& NoCatalog() {
   return *status;
 }
 
-// A ScoreCustomer call admitted under the in-flight limit: counted until gRPC is done with
-// it (status sent), not just until the handler returns, so calls whose responses are stuck
-// behind a slow reader count too.
-class AdmittedScoreCall final : public grpc::ServerUnaryReactor {
+// Holds one in-flight slot for as long as the handler runs. Scoring is inline, so the handler
+// is the call's whole server-side work; once it returns, what is left is gRPC sending the
+// answer, bounded by HTTP/2 flow control. (Counting until OnDone instead refused calls under
+// plain load: gRPC runs OnDone late when busy, so finished calls still held slots.)
+class InflightSlot {
  public:
-  explicit AdmittedScoreCall(InflightCalls* inflight) : inflight_(inflight) {}
-  void OnDone() override {
-    inflight_->Release();
-    delete this;
+  explicit InflightSlot(InflightCalls* calls) : calls_(calls) {}
+  ~InflightSlot() {
+    if (calls_ != nullptr) calls_->Release();
   }
+  InflightSlot(const InflightSlot&) = delete;
+  InflightSlot& operator=(const InflightSlot&) = delete;
 
  private:
-  InflightCalls* const inflight_;
+  InflightCalls* const calls_;
 };
 
 // Finishes a unary call and reports it to the observer, if any.
@@ -57,13 +59,9 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
     grpc::ByteBuffer* response_bytes) {
   const absl::Time start = absl::Now();
-  grpc::ServerUnaryReactor* reactor;
-  if (inflight_.limit() == 0) {
-    reactor = context->DefaultReactor();
-  } else if (inflight_.TryAcquire()) {
-    reactor = new AdmittedScoreCall(&inflight_);
-  } else {
-    reactor = context->DefaultReactor();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const bool limited = inflight_.limit() > 0;
+  if (limited && !inflight_.TryAcquire()) {
     Finish(reactor,
            grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                         absl::StrCat("server overloaded: ", inflight_.limit(),
@@ -72,6 +70,7 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
            observer_, "ScoreCustomer", start);
     return reactor;
   }
+  const InflightSlot slot(limited ? &inflight_ : nullptr);
   // The client's deadline, or the server's default for calls that carry none.
   const std::chrono::system_clock::time_point own_deadline = context->deadline();
   const bool has_own_deadline = own_deadline != std::chrono::system_clock::time_point::max();

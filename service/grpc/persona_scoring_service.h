@@ -19,8 +19,8 @@ struct UnaryLimits {
   // A ScoreCustomer call that carries no deadline gets this one: answered
   // DEADLINE_EXCEEDED if scoring it has not finished by then.
   absl::Duration default_deadline = absl::Seconds(1);
-  // ScoreCustomer calls in flight at once; the next is refused with RESOURCE_EXHAUSTED.
-  // 0 = no limit.
+  // ScoreCustomer calls being handled at once (a slow segmenter makes them pile up); the
+  // next is refused with RESOURCE_EXHAUSTED. 0 = no limit.
   size_t max_inflight_calls = 1024;
 };
 

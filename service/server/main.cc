@@ -69,8 +69,8 @@ ABSL_FLAG(int32_t, default_stream_deadline_seconds, 3600,
           "ScoreCustomers streams that carry no deadline end with DEADLINE_EXCEEDED after this "
           "long, so an abandoned stream cannot hold a slot forever (0 = no default).");
 ABSL_FLAG(int32_t, max_inflight_calls, 1024,
-          "Most ScoreCustomer calls in flight at once (being scored or their answer not yet "
-          "delivered); more are refused with RESOURCE_EXHAUSTED (0 = no limit).");
+          "Most ScoreCustomer calls being scored at once (they pile up only behind a slow "
+          "segmenter); more are refused with RESOURCE_EXHAUSTED (0 = no limit).");
 ABSL_FLAG(int32_t, max_connection_age_seconds, 0,
           "Ask clients to reconnect (HTTP/2 GOAWAY) after a connection is this old, so clients "
           "balancing with round_robin over DNS find replicas added since (0 = never). Calls "

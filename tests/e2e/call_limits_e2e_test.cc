@@ -131,8 +131,8 @@ TEST_F(E2eCallLimits, OverloadIsRefusedWithResourceExhaustedNotQueued) {
   EXPECT_GE(codes[grpc::StatusCode::RESOURCE_EXHAUSTED], 1);
   EXPECT_EQ(codes[grpc::StatusCode::OK] + codes[grpc::StatusCode::RESOURCE_EXHAUSTED], kCallers)
       << "every call either ran or was refused";
-  // Once the load is gone, calls are admitted again. The slot frees when the server is done
-  // with the last slow call, which can be a moment after its client saw the answer.
+  // Once the load is gone, calls are admitted again (retried briefly: the slot frees when the
+  // last slow handler returns, which races with its client seeing the answer).
   int late_refusals = 0;
   grpc::Status admitted;
   for (int attempt = 0; attempt < 100; ++attempt) {
