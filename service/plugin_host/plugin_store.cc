@@ -136,12 +136,13 @@ absl::StatusOr<PluginStore::Loaded> PluginStore::Load(const std::string& source_
                                                       source_path, " has SHA-256 ", loaded.sha256));
   }
 
-  absl::MutexLock lock(&mutex_);
-  if (auto it = loaded_.find(loaded.sha256); it != loaded_.end()) {
+  Index& index = *index_;
+  absl::MutexLock lock(&index.mutex);
+  if (auto it = index.loaded.find(loaded.sha256); it != index.loaded.end()) {
     if ((loaded.library = it->second.lock())) return loaded;
   }
-  for (auto it = loaded_.begin(); it != loaded_.end();) {
-    it = it->second.expired() ? loaded_.erase(it) : std::next(it);
+  for (auto it = index.loaded.begin(); it != index.loaded.end();) {
+    it = it->second.expired() ? index.loaded.erase(it) : std::next(it);
   }
   const std::string file_name = fs::path(source_path).filename().string();
   const std::string copy = absl::StrCat(cache_dir_, "/", loaded.sha256, "-", file_name);
@@ -167,14 +168,22 @@ absl::StatusOr<PluginStore::Loaded> PluginStore::Load(const std::string& source_
   LogEvent("info", "plugin_loaded",
            {{"plugin", plugin_name}, {"file", source_path}, {"sha256", loaded.sha256}});
   loaded.library = std::shared_ptr<const PluginLibrary>(
-      raw, [keep = std::move(keep), copy, plugin_name,
-            sha256 = loaded.sha256](const PluginLibrary*) mutable {
+      raw, [keep = std::move(keep), copy, plugin_name, sha256 = loaded.sha256,
+            index = index_](const PluginLibrary*) mutable {
         keep.reset();
-        std::error_code remove_ec;
-        fs::remove(copy, remove_ec);
+        {
+          // A Load of the same bytes may have found this copy (the entry already read as
+          // expired) and opened it again: then the copy is in use and must stay.
+          absl::MutexLock lock(&index->mutex);
+          auto it = index->loaded.find(sha256);
+          if (it == index->loaded.end() || it->second.expired()) {
+            std::error_code remove_ec;
+            fs::remove(copy, remove_ec);
+          }
+        }
         LogEvent("info", "plugin_unloaded", {{"plugin", plugin_name}, {"sha256", sha256}});
       });
-  loaded_[loaded.sha256] = loaded.library;
+  index.loaded[loaded.sha256] = loaded.library;
   return loaded;
 }
 

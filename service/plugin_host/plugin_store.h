@@ -41,10 +41,17 @@ class PluginStore {
   PluginStore(std::string cache_dir, bool owns_dir)
       : cache_dir_(std::move(cache_dir)), owns_dir_(owns_dir) {}
 
+  // Shared with the libraries' deleters, which may run after the store is gone: a deleter
+  // removes its copy only under this lock and only if no Load has reopened the same bytes
+  // from it in the meantime.
+  struct Index {
+    absl::Mutex mutex;
+    std::map<std::string, std::weak_ptr<const PluginLibrary>> loaded ABSL_GUARDED_BY(mutex);
+  };
+
   const std::string cache_dir_;
   const bool owns_dir_;
-  absl::Mutex mutex_;
-  std::map<std::string, std::weak_ptr<const PluginLibrary>> loaded_ ABSL_GUARDED_BY(mutex_);
+  const std::shared_ptr<Index> index_ = std::make_shared<Index>();
 };
 
 }  // namespace persona
