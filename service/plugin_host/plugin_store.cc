@@ -169,17 +169,19 @@ absl::StatusOr<PluginStore::Loaded> PluginStore::Load(const std::string& source_
            {{"plugin", plugin_name}, {"file", source_path}, {"sha256", loaded.sha256}});
   loaded.library = std::shared_ptr<const PluginLibrary>(
       raw, [keep = std::move(keep), copy, plugin_name, sha256 = loaded.sha256,
-            index = index_](const PluginLibrary*) mutable {
+            weak_index = std::weak_ptr<Index>(index_)](const PluginLibrary*) mutable {
         keep.reset();
-        {
+        std::error_code remove_ec;
+        // Weak: the index holds weak_ptrs to this library, whose control block keeps this
+        // deleter alive, so a strong reference here would be a cycle that never frees.
+        if (const std::shared_ptr<Index> index = weak_index.lock()) {
           // A Load of the same bytes may have found this copy (the entry already read as
           // expired) and opened it again: then the copy is in use and must stay.
           absl::MutexLock lock(&index->mutex);
           auto it = index->loaded.find(sha256);
-          if (it == index->loaded.end() || it->second.expired()) {
-            std::error_code remove_ec;
-            fs::remove(copy, remove_ec);
-          }
+          if (it == index->loaded.end() || it->second.expired()) fs::remove(copy, remove_ec);
+        } else {
+          fs::remove(copy, remove_ec);  // the store is gone; nobody can reopen the copy
         }
         LogEvent("info", "plugin_unloaded", {{"plugin", plugin_name}, {"sha256", sha256}});
       });
