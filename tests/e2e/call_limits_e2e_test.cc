@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -169,11 +170,17 @@ TEST_F(E2eCallLimits, StreamWithoutDeadlineEndsAtTheServerDefault) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr("--default_stream_deadline_seconds"));
   EXPECT_LT(absl::Now() - idle_since, absl::Seconds(10));
-  const std::string metrics = HttpGet(metrics_port_, "/metrics");
-  EXPECT_EQ(MetricValue(metrics,
-                        "persona_rpc_requests_total{code=\"DEADLINE_EXCEEDED\",method="
-                        "\"ScoreCustomers\"}"),
-            1.0);
+  // The stream is counted when gRPC is done with it (OnDone), which can come a moment after
+  // the client saw the status: poll, bounded.
+  std::optional<double> counted;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    counted = MetricValue(HttpGet(metrics_port_, "/metrics"),
+                          "persona_rpc_requests_total{code=\"DEADLINE_EXCEEDED\",method="
+                          "\"ScoreCustomers\"}");
+    if (counted == 1.0) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_EQ(counted, 1.0);
   EXPECT_TRUE(server_->StopCleanly().ok());
 }
 
