@@ -204,6 +204,15 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, absl::Duration ti
   return result;
 }
 
+grpc::ChannelArguments TestChannelArguments() {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+  // Not a backoff here: the time one connection attempt may take (see the header).
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 10000);
+  return args;
+}
+
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerOptions& options) {
   std::unique_ptr<ServerProcess> server(new ServerProcess());
   server->dir_ = std::make_unique<TempDir>();
@@ -241,17 +250,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Server
   }
 
   server->target_ = absl::StrCat("127.0.0.1:", server->port_);
-  grpc::ChannelArguments args;
-  // Retry a refused connection quickly rather than after gRPC's default 1 s backoff.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
-  if (options.channel_credentials != nullptr) {
-    // gRPC also takes the minimum backoff as the time one connection attempt may take. A TLS
-    // handshake under a sanitizer on a loaded machine can need more than 50-200 ms, and an
-    // attempt cut short fails again and again ("handshaker shutdown"): give it 10 s.
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 10000);
-  }
+  const grpc::ChannelArguments args = TestChannelArguments();
   server->channel_ = grpc::CreateCustomChannel(server->target_,
                                                options.channel_credentials != nullptr
                                                    ? options.channel_credentials

@@ -57,6 +57,15 @@ struct ProcessResult {
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          absl::Duration timeout = absl::Seconds(30));
 
+// Channel arguments for every channel a test opens to a persona-server child: a refused
+// connection is retried within 50-200 ms, and one connection attempt (TCP connect plus the
+// TLS handshake) may take up to 10 s. gRPC 1.51 takes GRPC_ARG_MIN_RECONNECT_BACKOFF_MS as
+// the minimum connect timeout as well; a TLS handshake under ASan on a loaded machine takes
+// 100-400 ms, so a 50 ms value cuts every attempt short ("handshaker shutdown") for as long
+// as the test waits. Each key is set exactly once: grpc::ChannelArguments keeps a repeated
+// key, and gRPC uses the FIRST occurrence, so a later SetInt of the same key does nothing.
+grpc::ChannelArguments TestChannelArguments();
+
 struct ServerOptions {
   std::string binary;      // path of persona-server
   std::string catalog;     // --catalog

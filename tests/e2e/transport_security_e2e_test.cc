@@ -39,11 +39,7 @@ std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(const TestPki& pki,
 std::shared_ptr<grpc::Channel> Channel(const std::string& target,
                                        std::shared_ptr<grpc::ChannelCredentials> credentials,
                                        const std::string& server_name = "") {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  // Also the time one connection attempt (TCP + TLS handshake) may take: see server_process.cc.
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 10000);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+  grpc::ChannelArguments args = TestChannelArguments();
   if (!server_name.empty()) args.SetSslTargetNameOverride(server_name);
   return grpc::CreateCustomChannel(target, std::move(credentials), args);
 }
