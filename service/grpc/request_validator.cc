@@ -95,8 +95,11 @@ absl::string_view Words(std::string_view s) { return absl::string_view(s.data(),
 bool IsAsciiLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
 // Every kind's test but the uniqueness ones, which need what the walker has seen so far.
-inline Finding EvaluateRule(const RequestRule& rule, const RuleField& field,
-                            const RuleContext& context) {
+// Instantiated per rule, so the kind and bounds are constants and each rule compiles to just
+// its own test.
+template <size_t I>
+Finding EvaluateRule(const RuleField& field, const RuleContext& context) {
+  constexpr const RequestRule& rule = kRequestRules[I];
   if (!field.present) {
     return rule.kind == RuleKind::kTimestamp && rule.required ? Finding::kMissing : Finding::kHolds;
   }
@@ -295,7 +298,7 @@ bool WalkElement(const ScoreCustomerRequest& request, const RuleElement& element
     if constexpr (rule.kind == RuleKind::kUnique || rule.kind == RuleKind::kUniqueIgnoringCase) {
       finding = visitor.Unique(rule, field);
     } else {
-      finding = EvaluateRule(rule, field, context);
+      finding = EvaluateRule<I>(field, context);
     }
     if (finding != Finding::kHolds) {
       if (!visitor.Report(rule, &kRequestRules[List], &element, finding, field)) return false;
@@ -315,7 +318,7 @@ bool WalkRules(const ScoreCustomerRequest& request, const RuleContext& context, 
   } else {
     constexpr const RequestRule& rule = kRequestRules[I];
     const RuleField field = rule.read(request, RuleElement{});
-    const Finding finding = EvaluateRule(rule, field, context);
+    const Finding finding = EvaluateRule<I>(field, context);
     if (finding != Finding::kHolds && !visitor.Report(rule, nullptr, nullptr, finding, field)) {
       return false;
     }
