@@ -167,12 +167,8 @@ CatalogLoadResult BuildCatalogSnapshot(const CatalogSource& source,
   }
   if (!result.problems.empty()) return result;
 
-  uint32_t offset = 0;
-  for (const SegmenterSlot& slot : snapshot->segmenters) {
-    snapshot->slot_offsets.push_back(offset);
-    offset += static_cast<uint32_t>(slot.criteria.size());
-  }
-  snapshot->criterion_count = offset;
+  // Everything a request reads is built here, before anyone can see the snapshot.
+  FinishCatalogSnapshot(snapshot.get());
   result.snapshot = std::move(snapshot);
   return result;
 }

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/call_once.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
+#include "service/engine/engine_index.h"
 #include "service/engine/segmenter_instance.h"
 
 namespace persona {
@@ -56,49 +56,6 @@ struct CompiledPersona {
   std::vector<CompiledCriterion> criteria;
 };
 
-// The personas' scoring data flattened into two contiguous arrays, in persona order: what
-// the engine reads for every persona of every request. Derived from `personas` and
-// `slot_offsets`; the engine builds it (see LazyEngineIndex).
-struct EngineIndex {
-  struct Criterion {
-    uint32_t score_index;  // into the engine's per-request score array
-    double weight;
-    double missing_affinity;
-    // min_affinity when the criterion is required, else -infinity: one comparison decides.
-    double required_min;
-  };
-  struct Persona {
-    uint32_t criteria_begin;  // [begin, end) in `criteria`
-    uint32_t criteria_end;
-    double total_weight;
-    double min_score;
-  };
-  std::vector<Persona> personas;
-  std::vector<Criterion> criteria;
-};
-
-// Holds a snapshot's EngineIndex, built once by the first request that scores against the
-// snapshot (thread-safe), so whoever assembles a snapshot need not know the engine's layout.
-// Movable so that a snapshot can be assembled by value; a snapshot must not change once it
-// has been scored against.
-class LazyEngineIndex {
- public:
-  LazyEngineIndex() : state_(std::make_unique<State>()) {}
-
-  template <typename Build>
-  const EngineIndex& Get(Build&& build) const {
-    absl::call_once(state_->once, [&] { build(&state_->index); });
-    return state_->index;
-  }
-
- private:
-  struct State {
-    absl::once_flag once;
-    EngineIndex index;
-  };
-  std::unique_ptr<State> state_;
-};
-
 // One immutable, fully validated catalog with its plugins: what a request scores against.
 // Built off the request path, then published whole; readers keep it alive with a
 // shared_ptr for as long as they use it, so a reload never pulls data from under them.
@@ -108,11 +65,19 @@ struct CatalogSnapshot {
   std::vector<CompiledPersona> personas;  // sorted by id
   std::vector<SegmenterSlot> segmenters;
   absl::flat_hash_map<std::string, uint32_t> persona_index;
+
+  // Derived from the fields above by FinishCatalogSnapshot, before the snapshot is published.
   size_t criterion_count = 0;  // across all segmenters
   // Where each slot's scores start in the engine's per-request score array.
   std::vector<uint32_t> slot_offsets;
-  // The engine's flat copy of the fields above; built on first use.
-  LazyEngineIndex engine_index;
+  // The engine's flat copy of the personas' scoring data.
+  EngineIndex engine_index;
 };
+
+// Derives what the engine reads from `personas` and `segmenters`: slot_offsets,
+// criterion_count and engine_index. Whoever assembles a snapshot calls it once, after the last
+// persona, before publishing; the engine only reads the result, so no request after a reload
+// builds anything.
+void FinishCatalogSnapshot(CatalogSnapshot* snapshot);
 
 }  // namespace persona

@@ -9,6 +9,8 @@
 #endif
 #include <utility>
 
+#include "absl/base/internal/raw_logging.h"
+
 namespace persona {
 namespace {
 
@@ -46,23 +48,6 @@ struct Scratch {
   // Ranking: (score, persona) of the matches kept so far.
   std::vector<Candidate> candidates;
 };
-
-void BuildEngineIndex(const CatalogSnapshot& snapshot, EngineIndex* index) {
-  index->personas.reserve(snapshot.personas.size());
-  for (const CompiledPersona& persona : snapshot.personas) {
-    EngineIndex::Persona flat;
-    flat.criteria_begin = static_cast<uint32_t>(index->criteria.size());
-    for (const CompiledCriterion& c : persona.criteria) {
-      index->criteria.push_back(EngineIndex::Criterion{
-          snapshot.slot_offsets[c.segmenter] + c.position, c.weight, c.missing_affinity,
-          c.required ? c.min_affinity : -std::numeric_limits<double>::infinity()});
-    }
-    flat.criteria_end = static_cast<uint32_t>(index->criteria.size());
-    flat.total_weight = persona.total_weight;
-    flat.min_score = persona.min_score;
-    index->personas.push_back(flat);
-  }
-}
 
 Scratch& ThreadScratch() {
   thread_local Scratch scratch;
@@ -183,6 +168,11 @@ void ScoreSlot(const SegmenterSlot& slot, const PersonaCustomer& customer,
 
 void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& customer,
                    const ScoreOptions& options, ScoreResult* result) {
+  // A snapshot nobody finished would be read out of bounds below; that is a bug in whoever
+  // assembled it, never a request's doing.
+  ABSL_RAW_CHECK(snapshot.engine_index.personas().size() == snapshot.personas.size() &&
+                     snapshot.slot_offsets.size() == snapshot.segmenters.size(),
+                 "scoring against a snapshot FinishCatalogSnapshot never saw");
   // Not Clear(): the labels' strings are reused (see AddLabel) and trimmed at the end.
   result->matches.clear();
   result->segmenter_faults = 0;
@@ -256,12 +246,13 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
   candidates.clear();
   const uint32_t top_k = options.top_k;
   const bool bounded = top_k > 0 && top_k <= kSmallTopK;
-  const EngineIndex& index =
-      snapshot.engine_index.Get([&](EngineIndex* out) { BuildEngineIndex(snapshot, out); });
+  // Built with the snapshot (FinishCatalogSnapshot): a request only reads it.
+  const EngineIndex& index = snapshot.engine_index;
   const PersonaCriterionScore* const scores = scratch.scores.data();
-  const EngineIndex::Criterion* const flat_criteria = index.criteria.data();
+  const EngineIndex::Criterion* const flat_criteria = index.criteria().data();
+  const EngineIndex::Persona* const flat_personas = index.personas().data();
   const auto consider = [&](uint32_t persona_index) {
-    const EngineIndex::Persona& persona = index.personas[persona_index];
+    const EngineIndex::Persona& persona = flat_personas[persona_index];
     double weighted = 0.0;
     for (uint32_t k = persona.criteria_begin; k < persona.criteria_end; ++k) {
       const EngineIndex::Criterion& c = flat_criteria[k];

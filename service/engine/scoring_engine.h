@@ -67,7 +67,8 @@ struct ScoreResult {
 // Scores one customer against a snapshot: one plugin call per segmenter, over every
 // selected persona's criteria at once, then Σ wᵢ·aᵢ / Σ wᵢ per persona (DESIGN §6).
 // Knows nothing of gRPC or protobuf. Thread-safe; reuses per-thread scratch buffers, so a
-// warm thread allocates only for the result it returns.
+// warm thread allocates only for the result it returns. Only reads `snapshot`, which must have
+// been through FinishCatalogSnapshot: nothing shared is built on the request path.
 void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& customer,
                    const ScoreOptions& options, ScoreResult* result);
 

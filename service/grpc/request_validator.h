@@ -24,12 +24,32 @@ struct RequestLimits {
   uint32_t max_top_k = 10000;
 };
 
-// Checks every field of a ScoreCustomerRequest against its rule (DESIGN §4): ranges, finite
-// numbers, enum values this build knows, string and list lengths, timestamps, ids. Nothing
-// that breaks a rule reaches a plugin. `now_unix_seconds` is the default as_of. Returns all
-// violations, in field order.
+// Checks every field of a ScoreCustomerRequest against its rule (the table in
+// request_rules.h): ranges, finite numbers, enum values this build knows, string and list
+// lengths, timestamps, ids. Nothing that breaks a rule reaches a plugin. `now_unix_seconds` is
+// the default as_of. Returns all violations, in field order; a valid request costs no
+// allocation.
 std::vector<FieldViolation> ValidateScoreRequest(const persona::v1::ScoreCustomerRequest& request,
                                                  int64_t now_unix_seconds,
                                                  const RequestLimits& limits);
+
+// The two walks of the rule table ValidateScoreRequest makes, exposed so tests can hold each
+// to every rule.
+//
+// The check: true when no rule is broken. Allocates nothing and stops at the first broken
+// rule. May answer false for a valid request (more than 64 entries to compare for duplicates),
+// never true for an invalid one.
+bool PassesEveryRequestRule(const persona::v1::ScoreCustomerRequest& request,
+                            int64_t now_unix_seconds, const RequestLimits& limits);
+
+struct RequestRule;
+struct RuleViolation {
+  const RequestRule* rule;  // the kRequestRules entry that was broken
+  FieldViolation violation;
+};
+// The wording: every broken rule, worded, in table order.
+std::vector<RuleViolation> DescribeRequestViolations(
+    const persona::v1::ScoreCustomerRequest& request, int64_t now_unix_seconds,
+    const RequestLimits& limits);
 
 }  // namespace persona

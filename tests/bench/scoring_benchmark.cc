@@ -5,6 +5,7 @@
 //                  count for the ns-per-persona figure scripts/bench reports.
 //   BM_ScoreOne:   what a request costs inside the server: validation, proto → view, the
 //                  engine and the response message (ScoreOneCustomer).
+//   BM_Validate:   request validation alone (ValidateScoreRequest) on the same valid requests.
 // Every request asks for the top 3 matches, explain off: the common caller.
 #include <benchmark/benchmark.h>
 
@@ -21,6 +22,7 @@
 #include "service/catalog/catalog_loader.h"
 #include "service/engine/scoring_engine.h"
 #include "service/grpc/customer_view.h"
+#include "service/grpc/request_validator.h"
 #include "service/grpc/score_handler.h"
 
 namespace persona {
@@ -112,6 +114,21 @@ void BM_ScoreOne(benchmark::State& state) {
   SetCounters(state, personas);
 }
 BENCHMARK(BM_ScoreOne)->Arg(5)->Arg(100)->Arg(1000)->Arg(10000);
+
+void BM_Validate(benchmark::State& state) {
+  const Fixture& fixture = FixtureFor(5);
+  const RequestLimits limits;
+  size_t i = 0;
+  for (auto _ : state) {
+    const std::vector<FieldViolation> violations =
+        ValidateScoreRequest(fixture.requests[i], kAsOf, limits);
+    if (!violations.empty()) state.SkipWithError(violations[0].field.c_str());
+    benchmark::DoNotOptimize(violations.data());
+    i = (i + 1) % kCustomers;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Validate);
 
 }  // namespace
 }  // namespace persona

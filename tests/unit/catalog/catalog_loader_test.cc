@@ -6,10 +6,12 @@
 #include <fstream>
 #include <future>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/catalog/catalog_reloader.h"
+#include "service/engine/scoring_engine.h"
 
 namespace persona {
 namespace {
@@ -87,6 +89,45 @@ TEST_F(CatalogLoaderTest, LoadsAGoodCatalogIntoASnapshot) {
   EXPECT_EQ(snapshot.segmenters[0].info.abi_version, "1.1");
   EXPECT_EQ(snapshot.segmenters[0].info.sha256.size(), 64u);
   EXPECT_EQ(snapshot.criterion_count, 3u);
+}
+
+TEST_F(CatalogLoaderTest, ABuiltSnapshotAlreadyHoldsTheEngineIndex) {
+  CatalogLoadResult result = LoadText(kGoodCatalog);
+  ASSERT_TRUE(result.ok()) << result.problems.front().ToString();
+  const CatalogSnapshot& snapshot = *result.snapshot;
+  // Complete as published: no request has scored against it yet.
+  const EngineIndex& index = snapshot.engine_index;
+  ASSERT_EQ(index.personas().size(), 2u);
+  ASSERT_EQ(index.criteria().size(), 3u);
+  EXPECT_EQ(index.personas()[0].criteria_end, 2u);  // champion: two criteria
+  EXPECT_DOUBLE_EQ(index.personas()[0].total_weight, 3.0);
+  EXPECT_DOUBLE_EQ(index.criteria()[1].required_min, 0.3);
+  EXPECT_EQ(index.criteria()[2].score_index, 2u);  // hemat-fred's, after champion's two
+
+  // Many requests on many threads read that very index and never replace it.
+  const EngineIndex::Persona* personas = index.personas().data();
+  const EngineIndex::Criterion* criteria = index.criteria().data();
+  std::vector<std::future<std::vector<uint32_t>>> rankings;
+  for (int t = 0; t < 4; ++t) {
+    rankings.push_back(std::async(std::launch::async, [&snapshot] {
+      PersonaCustomer customer{};
+      customer.struct_size = sizeof(customer);
+      ScoreResult scored;
+      std::vector<uint32_t> ranking;
+      for (int i = 0; i < 200; ++i) {
+        ScoreCustomer(snapshot, customer, {}, &scored);
+        ranking.clear();
+        for (const PersonaScore& match : scored.matches) ranking.push_back(match.persona);
+      }
+      return ranking;
+    }));
+  }
+  for (auto& ranking : rankings) {
+    EXPECT_EQ(ranking.get(), (std::vector<uint32_t>{1, 0}));  // hemat-fred 0.8, champion 0.57
+  }
+  EXPECT_EQ(index.personas().data(), personas);
+  EXPECT_EQ(index.criteria().data(), criteria);
+  EXPECT_EQ(index.personas().size(), 2u);
 }
 
 TEST_F(CatalogLoaderTest, UnknownFieldNamesFileAndField) {

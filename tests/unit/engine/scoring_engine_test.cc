@@ -115,12 +115,7 @@ class SnapshotBuilder {
       snapshot->persona_index[id] = static_cast<uint32_t>(snapshot->personas.size());
       snapshot->personas.push_back(std::move(persona));
     }
-    uint32_t offset = 0;
-    for (const SegmenterSlot& slot : snapshot->segmenters) {
-      snapshot->slot_offsets.push_back(offset);
-      offset += static_cast<uint32_t>(slot.criteria.size());
-    }
-    snapshot->criterion_count = offset;
+    FinishCatalogSnapshot(snapshot.get());
     return snapshot;
   }
 
@@ -445,6 +440,45 @@ TEST(ScoringEngineTest, NonFiniteOrOutOfRangeAnswersNeverReachTheScore) {
   EXPECT_THAT(Ranking(*snapshot, result),
               ElementsAre(Pair("big", 1.0), Pair("inf", 0.5), Pair("nan", 0.5), Pair("neg", 0.0)));
   for (const PersonaScore& m : result.matches) EXPECT_TRUE(std::isfinite(m.score));
+}
+
+TEST(ScoringEngineTest, AFinishedSnapshotHoldsTheFlatIndexTheEngineReads) {
+  SnapshotBuilder builder(Fakes(2));
+  CriterionSpec required{1, 0.9};
+  required.required = true;
+  required.min_affinity = 0.7;
+  required.weight = 2.0;
+  builder.Persona("b", {{0, 0.5}, required}, 0.25).Persona("a", {{1, 0.4}});
+  auto snapshot = builder.Build();
+  // Before any score: FinishCatalogSnapshot built it; the engine has nothing left to build.
+  const EngineIndex& index = snapshot->engine_index;
+  ASSERT_EQ(index.personas().size(), 2u);
+  ASSERT_EQ(index.criteria().size(), 3u);
+  // "a" (index 0) has segmenter 1's first criterion; "b" segmenter 0's and segmenter 1's second.
+  EXPECT_EQ(index.personas()[0].criteria_begin, 0u);
+  EXPECT_EQ(index.personas()[0].criteria_end, 1u);
+  EXPECT_EQ(index.personas()[1].criteria_begin, 1u);
+  EXPECT_EQ(index.personas()[1].criteria_end, 3u);
+  EXPECT_DOUBLE_EQ(index.personas()[1].total_weight, 3.0);
+  EXPECT_DOUBLE_EQ(index.personas()[1].min_score, 0.25);
+  EXPECT_EQ(snapshot->slot_offsets, (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(snapshot->criterion_count, 3u);
+  EXPECT_EQ(index.criteria()[0].score_index, 1u);  // slot 1 starts after slot 0's one criterion
+  EXPECT_EQ(index.criteria()[1].score_index, 0u);
+  EXPECT_EQ(index.criteria()[2].score_index, 2u);
+  EXPECT_EQ(index.criteria()[0].required_min, -std::numeric_limits<double>::infinity());
+  EXPECT_DOUBLE_EQ(index.criteria()[2].required_min, 0.7);
+  EXPECT_DOUBLE_EQ(index.criteria()[2].weight, 2.0);
+
+  const EngineIndex::Persona* personas = index.personas().data();
+  const EngineIndex::Criterion* criteria = index.criteria().data();
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), {}, &result);
+  // Scoring read the index in place: same arrays, nothing rebuilt.
+  EXPECT_EQ(index.personas().data(), personas);
+  EXPECT_EQ(index.criteria().data(), criteria);
+  EXPECT_THAT(Ranking(*snapshot, result),
+              ElementsAre(Pair("b", (0.5 + 2 * 0.9) / 3), Pair("a", 0.4)));
 }
 
 TEST(ScoringEngineTest, SameInputSameResult) {

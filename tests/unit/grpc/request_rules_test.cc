@@ -1,0 +1,277 @@
+// Walks the rule table itself: every rule in kRequestRules must have a bad example here, and
+// that example must be rejected by both of the validator's passes, by that rule and no other.
+// A rule added to the table without an example fails this test; so does an example for a rule
+// that is gone.
+#include "service/grpc/request_rules.h"
+
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "service/grpc/request_validator.h"
+
+namespace persona {
+namespace {
+
+using persona::v1::ScoreCustomerRequest;
+
+constexpr int64_t kNow = 1795000000;  // 2026-11-18
+const double kNan = std::numeric_limits<double>::quiet_NaN();
+const double kInf = std::numeric_limits<double>::infinity();
+
+ScoreCustomerRequest ValidRequest() {
+  ScoreCustomerRequest request;
+  auto* customer = request.mutable_customer();
+  customer->set_customer_id("c-1");
+  auto* d = customer->mutable_demographics();
+  d->set_age(34);
+  d->set_gender(persona::v1::GENDER_FEMALE);
+  d->mutable_location()->set_country("ID");
+  d->mutable_location()->set_city("Jakarta");
+  d->set_annual_income(32000);
+  d->set_household_size(3);
+  auto* order = customer->mutable_behavior()->add_orders();
+  order->set_order_id("o-1");
+  order->mutable_time()->set_seconds(kNow - 86400);
+  order->set_amount(42.5);
+  (*customer->mutable_psychographics()->mutable_interests())["discounts"] = 0.9;
+  customer->mutable_psychographics()->mutable_personality()->set_openness(0.4);
+  request.add_persona_ids("hemat-fred");
+  request.set_top_k(3);
+  return request;
+}
+
+// Every field the table looks at, set to something valid.
+ScoreCustomerRequest FullValidRequest() {
+  ScoreCustomerRequest request = ValidRequest();
+  request.mutable_as_of()->set_seconds(kNow);
+  request.add_persona_ids("champion");
+  auto* customer = request.mutable_customer();
+  auto* d = customer->mutable_demographics();
+  d->mutable_location()->set_region("Jawa Barat");
+  d->mutable_location()->set_urbanicity(persona::v1::URBANICITY_URBAN);
+  d->set_education(persona::v1::EDUCATION_BACHELOR);
+  d->set_occupation("nurse");
+  d->set_marital_status(persona::v1::MARITAL_STATUS_MARRIED);
+  auto* b = customer->mutable_behavior();
+  auto* order = b->add_orders();
+  order->set_order_id("o-2");
+  order->mutable_time()->set_seconds(kNow - 3600);
+  order->set_amount(0);
+  b->mutable_rfm()->set_days_since_last_order(1);
+  b->mutable_rfm()->set_order_count(2);
+  b->mutable_rfm()->set_total_spend(42.5);
+  b->add_preferred_brands("Acme");
+  b->add_channels("web");
+  auto* p = customer->mutable_psychographics();
+  (*p->mutable_interests())["Travel"] = 0.0;
+  p->add_values("frugality");
+  p->add_lifestyle("outdoor");
+  p->add_preferred_channels("email");
+  auto* t = p->mutable_personality();
+  t->set_conscientiousness(1.0);
+  t->set_extraversion(0.5);
+  t->set_agreeableness(0.5);
+  t->set_neuroticism(0.0);
+  (*customer->mutable_attributes())["tier"] = "gold";
+  return request;
+}
+
+auto* Demo(ScoreCustomerRequest& r) { return r.mutable_customer()->mutable_demographics(); }
+auto* Where(ScoreCustomerRequest& r) { return Demo(r)->mutable_location(); }
+auto* Behavior(ScoreCustomerRequest& r) { return r.mutable_customer()->mutable_behavior(); }
+auto* Psycho(ScoreCustomerRequest& r) { return r.mutable_customer()->mutable_psychographics(); }
+auto* Traits(ScoreCustomerRequest& r) { return Psycho(r)->mutable_personality(); }
+auto* Attributes(ScoreCustomerRequest& r) { return r.mutable_customer()->mutable_attributes(); }
+
+// A change to ValidRequest() that breaks exactly one rule, under these limits.
+struct BadExample {
+  std::function<void(ScoreCustomerRequest&)> mutate;
+  std::function<void(RequestLimits&)> limit = [](RequestLimits&) {};
+};
+
+const std::map<std::string, BadExample>& BadExamples() {
+  static const auto* examples = new std::map<std::string, BadExample>{
+      {"top_k", {[](auto& r) { r.set_top_k(10001); }}},
+      {"persona_ids",
+       {[](auto& r) { r.add_persona_ids("champion"); }, [](auto& l) { l.max_persona_ids = 1; }}},
+      {"persona_ids.id", {[](auto& r) { r.add_persona_ids("Not An Id"); }}},
+      {"persona_ids.unique", {[](auto& r) { r.add_persona_ids("hemat-fred"); }}},
+      {"as_of", {[](auto& r) { r.mutable_as_of()->set_nanos(1000000000); }}},
+      {"customer_id", {[](auto& r) { r.mutable_customer()->set_customer_id("c\x7f"); }}},
+      {"age", {[](auto& r) { Demo(r)->set_age(131); }}},
+      {"gender", {[](auto& r) { Demo(r)->set_gender(static_cast<persona::v1::Gender>(42)); }}},
+      {"country", {[](auto& r) { Where(r)->set_country("I1"); }}},
+      {"region", {[](auto& r) { Where(r)->set_region(std::string(129, 'r')); }}},
+      {"city", {[](auto& r) { Where(r)->set_city("Jakarta\t"); }}},
+      {"urbanicity",
+       {[](auto& r) { Where(r)->set_urbanicity(static_cast<persona::v1::Urbanicity>(9)); }}},
+      {"education",
+       {[](auto& r) { Demo(r)->set_education(static_cast<persona::v1::Education>(-1)); }}},
+      {"annual_income", {[](auto& r) { Demo(r)->set_annual_income(kNan); }}},
+      {"occupation", {[](auto& r) { Demo(r)->set_occupation(std::string(129, 'o')); }}},
+      {"marital_status",
+       {[](auto& r) { Demo(r)->set_marital_status(static_cast<persona::v1::MaritalStatus>(77)); }}},
+      {"household_size", {[](auto& r) { Demo(r)->set_household_size(51); }}},
+      {"orders",
+       {[](auto& r) {
+          auto* order = Behavior(r)->add_orders();
+          *order = Behavior(r)->orders(0);
+          order->set_order_id("o-2");
+        },
+        [](auto& l) { l.max_orders = 1; }}},
+      {"orders.order_id", {[](auto& r) { Behavior(r)->mutable_orders(0)->set_order_id(" "); }}},
+      {"orders.order_id.unique",
+       {[](auto& r) { *Behavior(r)->add_orders() = Behavior(r)->orders(0); }}},
+      {"orders.time",
+       {[](auto& r) { Behavior(r)->mutable_orders(0)->mutable_time()->set_seconds(kNow + 1); }}},
+      {"orders.amount", {[](auto& r) { Behavior(r)->mutable_orders(0)->set_amount(1e13); }}},
+      {"rfm.days_since_last_order",
+       {[](auto& r) { Behavior(r)->mutable_rfm()->set_days_since_last_order(36501); }}},
+      {"rfm.order_count", {[](auto& r) { Behavior(r)->mutable_rfm()->set_order_count(10000001); }}},
+      {"rfm.total_spend", {[](auto& r) { Behavior(r)->mutable_rfm()->set_total_spend(-kInf); }}},
+      {"preferred_brands",
+       {[](auto& r) {
+          Behavior(r)->add_preferred_brands("a");
+          Behavior(r)->add_preferred_brands("b");
+        },
+        [](auto& l) { l.max_tags = 1; }}},
+      {"preferred_brands.tag", {[](auto& r) { Behavior(r)->add_preferred_brands(" \t"); }}},
+      {"channels",
+       {[](auto& r) {
+          Behavior(r)->add_channels("web");
+          Behavior(r)->add_channels("app");
+        },
+        [](auto& l) { l.max_tags = 1; }}},
+      {"channels.tag", {[](auto& r) { Behavior(r)->add_channels(std::string(65, 'c')); }}},
+      {"interests",
+       {[](auto& r) { (*Psycho(r)->mutable_interests())["travel"] = 0.5; },
+        [](auto& l) { l.max_tags = 1; }}},
+      {"interests.tag", {[](auto& r) { (*Psycho(r)->mutable_interests())["  "] = 0.5; }}},
+      {"interests.strength", {[](auto& r) { (*Psycho(r)->mutable_interests())["discounts"] = 2; }}},
+      {"interests.unique", {[](auto& r) { (*Psycho(r)->mutable_interests())["DISCOUNTS"] = 0.5; }}},
+      {"values",
+       {[](auto& r) {
+          Psycho(r)->add_values("a");
+          Psycho(r)->add_values("b");
+        },
+        [](auto& l) { l.max_tags = 1; }}},
+      {"values.tag", {[](auto& r) { Psycho(r)->add_values(""); }}},
+      {"lifestyle",
+       {[](auto& r) {
+          Psycho(r)->add_lifestyle("a");
+          Psycho(r)->add_lifestyle("b");
+        },
+        [](auto& l) { l.max_tags = 1; }}},
+      {"lifestyle.tag", {[](auto& r) { Psycho(r)->add_lifestyle("out\ndoor"); }}},
+      {"preferred_channels",
+       {[](auto& r) {
+          Psycho(r)->add_preferred_channels("a");
+          Psycho(r)->add_preferred_channels("b");
+        },
+        [](auto& l) { l.max_tags = 1; }}},
+      {"preferred_channels.tag", {[](auto& r) { Psycho(r)->add_preferred_channels("\n"); }}},
+      {"personality.openness", {[](auto& r) { Traits(r)->set_openness(kNan); }}},
+      {"personality.conscientiousness", {[](auto& r) { Traits(r)->set_conscientiousness(1.01); }}},
+      {"personality.extraversion", {[](auto& r) { Traits(r)->set_extraversion(kInf); }}},
+      {"personality.agreeableness", {[](auto& r) { Traits(r)->set_agreeableness(-0.5); }}},
+      {"personality.neuroticism", {[](auto& r) { Traits(r)->set_neuroticism(-0.1); }}},
+      {"attributes",
+       {[](auto& r) {
+          (*Attributes(r))["a"] = "1";
+          (*Attributes(r))["b"] = "2";
+        },
+        [](auto& l) { l.max_attributes = 1; }}},
+      {"attributes.key", {[](auto& r) { (*Attributes(r))[""] = "x"; }}},
+      {"attributes.value", {[](auto& r) { (*Attributes(r))["k"] = std::string(1025, 'v'); }}},
+  };
+  return *examples;
+}
+
+// The kCount rule an element rule belongs to.
+const RequestRule& ListOf(size_t element_rule) {
+  size_t i = element_rule;
+  while (kRequestRules[i].kind != RuleKind::kCount) --i;
+  return kRequestRules[i];
+}
+
+TEST(RequestRulesTest, EveryRuleHasABadExampleAndEveryExampleARule) {
+  std::set<std::string> names;
+  for (const RequestRule& rule : kRequestRules) {
+    names.insert(std::string(rule.name));
+    EXPECT_TRUE(BadExamples().count(std::string(rule.name)))
+        << "rule \"" << rule.name << "\" has no bad example in BadExamples()";
+  }
+  for (const auto& [name, example] : BadExamples()) {
+    EXPECT_TRUE(names.count(name)) << "bad example for \"" << name << "\": no such rule";
+  }
+}
+
+TEST(RequestRulesTest, ValidRequestsPassBothPasses) {
+  for (const ScoreCustomerRequest& request :
+       {ScoreCustomerRequest(), ValidRequest(), FullValidRequest()}) {
+    EXPECT_TRUE(PassesEveryRequestRule(request, kNow, {})) << request.DebugString();
+    EXPECT_THAT(DescribeRequestViolations(request, kNow, {}), ::testing::IsEmpty());
+    EXPECT_THAT(ValidateScoreRequest(request, kNow, {}), ::testing::IsEmpty());
+  }
+}
+
+TEST(RequestRulesTest, EachRulesBadExampleIsRejectedByBothPassesForThatRuleAlone) {
+  for (size_t i = 0; i < request_rules::kRuleCount; ++i) {
+    const RequestRule& rule = kRequestRules[i];
+    SCOPED_TRACE(std::string(rule.name));
+    const auto example = BadExamples().find(std::string(rule.name));
+    if (example == BadExamples().end()) continue;  // reported by the test above
+    ScoreCustomerRequest request = ValidRequest();
+    example->second.mutate(request);
+    RequestLimits limits;
+    example->second.limit(limits);
+
+    EXPECT_FALSE(PassesEveryRequestRule(request, kNow, limits)) << "the check let it through";
+
+    const std::vector<RuleViolation> found = DescribeRequestViolations(request, kNow, limits);
+    ASSERT_EQ(found.size(), 1u) << "the wording pass found " << found.size() << " violations"
+                                << (found.empty() ? ""
+                                                  : ", first: " + found[0].violation.field + ": " +
+                                                        found[0].violation.description);
+    EXPECT_EQ(found[0].rule, &rule) << "reported by rule \"" << found[0].rule->name << "\"";
+    const std::string& path = found[0].violation.field;
+    if (rule.element) {
+      const RequestRule& list = ListOf(i);
+      EXPECT_TRUE(absl::StartsWith(path, std::string(list.field) + "[") &&
+                  absl::EndsWith(path, "]" + std::string(rule.field)))
+          << path << " is not an element path of " << list.field;
+    } else {
+      EXPECT_EQ(path, rule.field);
+    }
+    EXPECT_FALSE(found[0].violation.description.empty());
+
+    // What callers get is exactly the wording pass's answer.
+    const std::vector<FieldViolation> returned = ValidateScoreRequest(request, kNow, limits);
+    ASSERT_EQ(returned.size(), 1u);
+    EXPECT_EQ(returned[0].field, found[0].violation.field);
+    EXPECT_EQ(returned[0].description, found[0].violation.description);
+  }
+}
+
+TEST(RequestRulesTest, TooManyKeysToComparePairwiseLeaveTheVerdictToTheWordingPass) {
+  ScoreCustomerRequest request = ValidRequest();
+  for (int i = 0; i < 70; ++i) request.add_persona_ids("p-" + std::to_string(i));
+  EXPECT_FALSE(PassesEveryRequestRule(request, kNow, {}));  // undecided, not invalid
+  EXPECT_THAT(ValidateScoreRequest(request, kNow, {}), ::testing::IsEmpty());
+
+  request.add_persona_ids("p-3");
+  const auto violations = ValidateScoreRequest(request, kNow, {});
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "persona_ids[71]");
+  EXPECT_EQ(violations[0].description, "duplicate persona id \"p-3\"");
+}
+
+}  // namespace
+}  // namespace persona
