@@ -9,10 +9,10 @@
 #include <unordered_map>
 #include <utility>
 
-#include "csv_reader.h"
+#include "client/text/csv_reader.h"
 #include "order_time.h"
-#include "rfm_grid.h"
-#include "rfm_metrics.h"
+#include "rfm_rules/rfm_grid.h"
+#include "rfm_rules/rfm_metrics.h"
 
 namespace persona {
 namespace rfm_calibrate {

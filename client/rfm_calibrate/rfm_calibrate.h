@@ -2,8 +2,8 @@
 // history, so that R, F and M each split the customer base into five bins of about 20%.
 // Reads a CSV stream with memory proportional to the number of distinct customers, never to
 // the number of orders. Uses the segmenter's own window, day-count and binning rules
-// (plugins/rfm/rfm_metrics.h, rfm_grid.h), so the cut points mean what the plugin does with
-// them. Plain C++17 and the standard library. See README.md.
+// (lib/rfm_rules/rfm_metrics.h, rfm_grid.h, which the plugin links too), so the cut points
+// mean what the plugin does with them. Plain C++17 and the standard library. See README.md.
 #pragma once
 
 #include <array>

@@ -41,12 +41,12 @@ absl::StatusOr<std::unique_ptr<CustomerReader>> CustomerReader::Open(const std::
     reader->csv_.emplace(*reader->in_);
     std::string error;
     switch (reader->csv_->Next(&reader->fields_, &error)) {
-      case rfm_calibrate::CsvReader::Status::kEnd:
+      case CsvReader::Status::kEnd:
         return absl::InvalidArgumentError(absl::StrCat(path, ": empty (a CSV needs a header)"));
-      case rfm_calibrate::CsvReader::Status::kError:
+      case CsvReader::Status::kError:
         return absl::InvalidArgumentError(
             absl::StrCat(path, ":", reader->csv_->record_line(), ": header: ", error));
-      case rfm_calibrate::CsvReader::Status::kRecord:
+      case CsvReader::Status::kRecord:
         break;
     }
     absl::StatusOr<CustomerCsvSchema> schema = CustomerCsvSchema::FromHeader(reader->fields_);
@@ -95,13 +95,13 @@ bool CustomerReader::NextJsonl(persona::v1::Customer* customer, CustomerRecord* 
 bool CustomerReader::NextCsv(persona::v1::Customer* customer, CustomerRecord* record) {
   std::string error;
   switch (csv_->Next(&fields_, &error)) {
-    case rfm_calibrate::CsvReader::Status::kEnd:
+    case CsvReader::Status::kEnd:
       return false;
-    case rfm_calibrate::CsvReader::Status::kError:
+    case CsvReader::Status::kError:
       record->line = csv_->record_line();
       record->status = absl::InvalidArgumentError(absl::StrCat("bad CSV: ", error));
       return true;
-    case rfm_calibrate::CsvReader::Status::kRecord:
+    case CsvReader::Status::kRecord:
       break;
   }
   record->line = csv_->record_line();

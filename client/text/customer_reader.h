@@ -10,8 +10,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "client/text/csv_reader.h"
 #include "client/text/customer_csv.h"
-#include "csv_reader.h"
 #include "persona/v1/customer.pb.h"
 
 namespace persona {
@@ -56,7 +56,7 @@ class CustomerReader {
   std::vector<char> buffer_;  // a large stream buffer: reading is line by line
   std::string line_;
   int64_t line_number_ = 0;
-  std::optional<rfm_calibrate::CsvReader> csv_;
+  std::optional<CsvReader> csv_;
   std::optional<CustomerCsvSchema> schema_;
   std::vector<std::string_view> fields_;
 };

@@ -5,6 +5,9 @@
 #include <string_view>
 #include <vector>
 
+// AppendJsonString (quoting a string for JSON) is shared with the server's event log.
+#include "json_escape/json_escape.h"
+
 namespace persona {
 
 // Builds compact JSON text with a fixed key order and a fixed number format, so output is
@@ -38,9 +41,6 @@ class JsonWriter {
   std::vector<bool> has_value_;
   bool after_key_ = false;
 };
-
-// Appends `value` as a quoted JSON string (UTF-8 passed through, control characters escaped).
-void AppendJsonString(std::string_view value, std::string* out);
 
 // The shortest decimal text that parses back to exactly `value` ("0.35", "1e-07"); "null"
 // for NaN and infinities, which JSON cannot carry.

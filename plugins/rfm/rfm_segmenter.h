@@ -8,8 +8,8 @@
 #include <memory>
 #include <persona/segmenter.hpp>
 
-#include "rfm_grid.h"
-#include "rfm_metrics.h"
+#include "rfm_rules/rfm_grid.h"
+#include "rfm_rules/rfm_metrics.h"
 
 namespace persona {
 namespace rfm {

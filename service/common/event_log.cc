@@ -5,58 +5,24 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "json_escape/json_escape.h"
 
 namespace persona {
-namespace {
-
-void AppendJsonString(std::string* out, std::string_view text) {
-  out->push_back('"');
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
-}  // namespace
 
 void LogEvent(std::string_view level, std::string_view event,
               std::initializer_list<std::pair<std::string_view, std::string>> fields) {
   std::string line = "{\"ts\":";
-  AppendJsonString(&line,
-                   absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()));
+  AppendJsonString(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+                   &line);
   line.append(",\"level\":");
-  AppendJsonString(&line, level);
+  AppendJsonString(level, &line);
   line.append(",\"event\":");
-  AppendJsonString(&line, event);
+  AppendJsonString(event, &line);
   for (const auto& [key, value] : fields) {
     line.push_back(',');
-    AppendJsonString(&line, key);
+    AppendJsonString(key, &line);
     line.push_back(':');
-    AppendJsonString(&line, value);
+    AppendJsonString(value, &line);
   }
   line.append("}\n");
   static std::mutex mutex;

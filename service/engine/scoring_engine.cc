@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#include <string_view>
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
@@ -143,25 +146,79 @@ bool AllInUnitRange(const PersonaCriterionScore* scores, size_t count) {
 #endif
 }
 
+// Where one call of a segmenter fits in the snapshot: which slot, and (for a filtered call)
+// which slot position each of the call's criteria is.
+struct SlotCall {
+  const CatalogSnapshot* snapshot;
+  uint32_t index;
+  const uint32_t* positions;  // null: the call's criterion i is slot position i
+};
+
+// The fault path, kept out of line so the healthy path stays small.
+[[gnu::cold, gnu::noinline]] void RecordFault(const SlotCall& call, std::string_view reason,
+                                              const ScoreOptions& options, ScoreResult* result) {
+  ++result->segmenter_faults;
+  result->faulted_segmenters.push_back(call.index);
+  if (options.fault_observer != nullptr) {
+    options.fault_observer->OnSegmenterFault(call.snapshot->segmenters[call.index].info, reason);
+  }
+}
+
+// Says which answer broke the contract, and whose criterion it was, without allocating.
+[[gnu::cold, gnu::noinline]] void RecordContractFault(const SlotCall& call,
+                                                      const PersonaCriterionScore& first_bad,
+                                                      size_t first_bad_index, size_t bad,
+                                                      size_t count, const ScoreOptions& options,
+                                                      ScoreResult* result) {
+  const SegmenterSlot& slot = call.snapshot->segmenters[call.index];
+  const size_t position =
+      call.positions != nullptr ? call.positions[first_bad_index] : first_bad_index;
+  std::string_view persona = "?";
+  uint32_t criterion = 0;
+  if (position < slot.persona_of.size()) {
+    persona = call.snapshot->personas[slot.persona_of[position]].id;
+    criterion = slot.criterion_of[position];
+  }
+  char reason[384];
+  std::snprintf(reason, sizeof(reason),
+                "score answered affinity %g, coverage %g for persona \"%.*s\" criterion %u "
+                "(must be finite and in [0, 1]); %zu of %zu answers outside the contract",
+                first_bad.affinity, first_bad.coverage, static_cast<int>(persona.size()),
+                persona.data(), criterion, bad, count);
+  RecordFault(call, reason, options, result);
+}
+
 // Runs one segmenter over `count` criteria; on failure marks them all as missing data.
-void ScoreSlot(const SegmenterSlot& slot, const PersonaCustomer& customer,
+void ScoreSlot(const SlotCall& call, const PersonaCustomer& customer,
                const PersonaCompiledCriterion* const* criteria, size_t count,
                const PersonaScoreRequest& request, PersonaCriterionScore* scores,
-               ScoreResult* result) {
+               const ScoreOptions& options, ScoreResult* result) {
+  const SegmenterSlot& slot = call.snapshot->segmenters[call.index];
   char message[256];
   message[0] = '\0';
   PersonaErrorBuffer error{message, sizeof(message)};
   if (!slot.instance->Score(customer, criteria, count, request, scores, &error)) {
     std::fill(scores, scores + count, PersonaCriterionScore{0.0, 0.0});
-    ++result->segmenter_faults;
+    // The plugin may have left the buffer unterminated or empty.
+    const std::string_view reason(message, strnlen(message, sizeof(message)));
+    RecordFault(call, reason.empty() ? "score failed without a reason" : reason, options, result);
     return;
   }
   // One branch-free pass to confirm the answer is inside the contract (the usual case); the
   // fixing pass runs only when it is not. NaN fails every comparison, infinity the range.
   if (AllInUnitRange(scores, count)) return;
-  bool faulty = false;
-  for (size_t i = 0; i < count; ++i) faulty |= !Sanitize(&scores[i]);
-  if (faulty) ++result->segmenter_faults;
+  size_t bad = 0;
+  size_t first_bad_index = 0;
+  PersonaCriterionScore first_bad{0.0, 0.0};
+  for (size_t i = 0; i < count; ++i) {
+    const PersonaCriterionScore answered = scores[i];
+    if (Sanitize(&scores[i])) continue;
+    if (bad++ == 0) {
+      first_bad_index = i;
+      first_bad = answered;
+    }
+  }
+  if (bad > 0) RecordContractFault(call, first_bad, first_bad_index, bad, count, options, result);
 }
 
 }  // namespace
@@ -176,6 +233,7 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
   // Not Clear(): the labels' strings are reused (see AddLabel) and trimmed at the end.
   result->matches.clear();
   result->segmenter_faults = 0;
+  result->faulted_segmenters.clear();
   size_t labels_used = 0;
   Scratch& scratch = ThreadScratch();
   scratch.scores.resize(snapshot.criterion_count);
@@ -218,8 +276,8 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
     sink_context.slot_offset = offset;
     if (!filtered) {
       sink_context.positions = nullptr;
-      ScoreSlot(slot, customer, slot.criteria.data(), slot.criteria.size(), request,
-                scratch.scores.data() + offset, result);
+      ScoreSlot(SlotCall{&snapshot, s, nullptr}, customer, slot.criteria.data(),
+                slot.criteria.size(), request, scratch.scores.data() + offset, options, result);
       record_time();
       continue;
     }
@@ -230,8 +288,8 @@ void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& custo
     }
     scratch.gathered_scores.resize(positions.size());
     sink_context.positions = positions.data();
-    ScoreSlot(slot, customer, scratch.gathered_criteria.data(), positions.size(), request,
-              scratch.gathered_scores.data(), result);
+    ScoreSlot(SlotCall{&snapshot, s, positions.data()}, customer, scratch.gathered_criteria.data(),
+              positions.size(), request, scratch.gathered_scores.data(), options, result);
     for (size_t i = 0; i < positions.size(); ++i) {
       scratch.scores[offset + positions[i]] = scratch.gathered_scores[i];
     }

@@ -8,6 +8,7 @@
 
 #include "absl/types/span.h"
 #include "service/engine/catalog_snapshot.h"
+#include "service/engine/segmenter_fault_observer.h"
 
 namespace persona {
 
@@ -20,6 +21,8 @@ struct ScoreOptions {
   // When set, receives each segmenter's score-call time in nanoseconds, indexed like the
   // snapshot's segmenters (resized by the engine). Costs two clock reads per segmenter.
   std::vector<int64_t>* segmenter_nanos = nullptr;
+  // When set, told the reason of every segmenter fault (only faults pay for it).
+  SegmenterFaultObserver* fault_observer = nullptr;
 };
 
 struct ScoredDetail {
@@ -54,18 +57,21 @@ struct ScoreResult {
   std::vector<PersonaScore> matches;  // score desc, then persona id
   std::vector<ScoredLabel> labels;
   // Segmenters whose score call failed or returned values outside the contract; their
-  // criteria were graded as missing data.
+  // criteria were graded as missing data (or clamped, for out-of-range answers).
   uint32_t segmenter_faults = 0;
+  // Which ones: the snapshot segmenter index of each of those faults, in call order.
+  std::vector<uint32_t> faulted_segmenters;
 
   void Clear() {
     matches.clear();
     labels.clear();
     segmenter_faults = 0;
+    faulted_segmenters.clear();
   }
 };
 
 // Scores one customer against a snapshot: one plugin call per segmenter, over every
-// selected persona's criteria at once, then Σ wᵢ·aᵢ / Σ wᵢ per persona (DESIGN §6).
+// selected persona's criteria at once, then Σ wᵢ·aᵢ / Σ wᵢ per persona (docs/scoring.md).
 // Knows nothing of gRPC or protobuf. Thread-safe; reuses per-thread scratch buffers, so a
 // warm thread allocates only for the result it returns. Only reads `snapshot`, which must have
 // been through FinishCatalogSnapshot: nothing shared is built on the request path.

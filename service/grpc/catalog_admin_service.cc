@@ -18,7 +18,9 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
 void Finish(grpc::ServerUnaryReactor* reactor, const grpc::Status& status, RpcObserver* observer,
             std::string_view method, absl::Time start) {
   reactor->Finish(status);
-  if (observer != nullptr) observer->OnRpcDone(method, status.error_code(), absl::Now() - start);
+  if (observer != nullptr)
+    observer->OnRpcDone(method, static_cast<absl::StatusCode>(status.error_code()),
+                        absl::Now() - start);
 }
 
 }  // namespace

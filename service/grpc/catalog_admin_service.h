@@ -3,7 +3,7 @@
 #include "persona/v1/persona_service.grpc.pb.h"
 #include "service/catalog/catalog_reloader.h"
 #include "service/catalog/serving_catalog.h"
-#include "service/grpc/rpc_observer.h"
+#include "service/observability/rpc_observer.h"
 
 namespace persona {
 

@@ -36,7 +36,9 @@ class InflightSlot {
 void Finish(grpc::ServerUnaryReactor* reactor, const grpc::Status& status, RpcObserver* observer,
             std::string_view method, absl::Time start) {
   reactor->Finish(status);
-  if (observer != nullptr) observer->OnRpcDone(method, status.error_code(), absl::Now() - start);
+  if (observer != nullptr)
+    observer->OnRpcDone(method, static_cast<absl::StatusCode>(status.error_code()),
+                        absl::Now() - start);
 }
 
 }  // namespace
@@ -110,8 +112,9 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
     return reactor;
   }
   thread_local ScoreStats stats;
-  const grpc::Status status = ScoreOneCustomer(*snapshot, request, limits_, &response,
-                                               observer_ != nullptr ? &stats : nullptr);
+  const grpc::Status status =
+      ScoreOneCustomer(*snapshot, request, limits_, &response,
+                       observer_ != nullptr ? &stats : nullptr, fault_observer_);
   if (absl::Now() > deadline) {
     // Only a slow segmenter gets here; scoring cannot be interrupted, but the answer is late.
     Finish(reactor,
@@ -141,7 +144,7 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
 grpc::ServerBidiReactor<persona::v1::ScoreCustomerRequest, persona::v1::ScoreCustomersResponse>*
 PersonaScoringService::ScoreCustomers(grpc::CallbackServerContext* context) {
   auto* reactor = new ScoreCustomersReactor(context, catalog_, limits_, stream_limits_, observer_,
-                                            &open_streams_, &stream_deadlines_);
+                                            &open_streams_, &stream_deadlines_, fault_observer_);
   const size_t open = open_streams_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (stream_limits_.max_concurrent_streams > 0 && open > stream_limits_.max_concurrent_streams) {
     reactor->Refuse(

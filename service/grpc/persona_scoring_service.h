@@ -6,11 +6,12 @@
 #include "absl/time/time.h"
 #include "persona/v1/persona_service.grpc.pb.h"
 #include "service/catalog/serving_catalog.h"
+#include "service/engine/segmenter_fault_observer.h"
 #include "service/grpc/deadline_timer.h"
 #include "service/grpc/inflight_calls.h"
 #include "service/grpc/request_validator.h"
-#include "service/grpc/rpc_observer.h"
 #include "service/grpc/score_customers_reactor.h"
+#include "service/observability/rpc_observer.h"
 
 namespace persona {
 
@@ -38,13 +39,16 @@ class PersonaScoringService final
     : public persona::v1::PersonaScoring::WithRawCallbackMethod_ScoreCustomer<
           persona::v1::PersonaScoring::CallbackService> {
  public:
-  // `observer` may be null (no metrics).
+  // `observer` may be null (no metrics); so may `fault_observer`, which is told the reason
+  // of every segmenter fault (the server's rate-limited fault log).
   PersonaScoringService(const ServingCatalog* catalog, RequestLimits limits,
                         RpcObserver* observer = nullptr, StreamLimits stream_limits = {},
-                        UnaryLimits unary_limits = {})
+                        UnaryLimits unary_limits = {},
+                        SegmenterFaultObserver* fault_observer = nullptr)
       : catalog_(catalog),
         limits_(limits),
         observer_(observer),
+        fault_observer_(fault_observer),
         stream_limits_(stream_limits),
         unary_limits_(unary_limits),
         inflight_(unary_limits.max_inflight_calls) {}
@@ -66,6 +70,7 @@ class PersonaScoringService final
   const ServingCatalog* catalog_;
   const RequestLimits limits_;
   RpcObserver* const observer_;
+  SegmenterFaultObserver* const fault_observer_;
   const StreamLimits stream_limits_;
   const UnaryLimits unary_limits_;
   InflightCalls inflight_;

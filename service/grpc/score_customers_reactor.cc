@@ -90,11 +90,13 @@ StreamFlowControl::Actions StreamFlowControl::OnBroken() {
 ScoreCustomersReactor::ScoreCustomersReactor(
     grpc::CallbackServerContext* context, const ServingCatalog* catalog,
     const RequestLimits& limits, const StreamLimits& stream_limits, RpcObserver* observer,
-    std::atomic<size_t>* open_streams, DeadlineTimer* deadlines)
+    std::atomic<size_t>* open_streams, DeadlineTimer* deadlines,
+    SegmenterFaultObserver* fault_observer)
     : context_(context),
       catalog_(catalog),
       limits_(limits),
       observer_(observer),
+      fault_observer_(fault_observer),
       open_streams_(open_streams),
       start_(absl::Now()),
       default_deadline_(stream_limits.default_deadline),
@@ -182,7 +184,8 @@ void ScoreCustomersReactor::OnDone() {
     if (default_deadline_expired_.load(std::memory_order_relaxed)) {
       code = grpc::StatusCode::DEADLINE_EXCEEDED;
     }
-    observer_->OnRpcDone("ScoreCustomers", code, absl::Now() - start_);
+    observer_->OnRpcDone("ScoreCustomers", static_cast<absl::StatusCode>(code),
+                         absl::Now() - start_);
   }
   if (open_streams_ != nullptr) open_streams_->fetch_sub(1, std::memory_order_relaxed);
   delete this;
@@ -210,10 +213,10 @@ void ScoreCustomersReactor::Score(persona::v1::ScoreCustomersResponse* out) {
     status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
                           "no catalog is loaded yet; the server is not serving");
   } else if (observer_ == nullptr) {
-    status = ScoreOneCustomer(*snapshot, request_, limits_, result);
+    status = ScoreOneCustomer(*snapshot, request_, limits_, result, nullptr, fault_observer_);
   } else {
     thread_local ScoreStats stats;
-    status = ScoreOneCustomer(*snapshot, request_, limits_, result, &stats);
+    status = ScoreOneCustomer(*snapshot, request_, limits_, result, &stats, fault_observer_);
     if (status.ok()) observer_->OnScored(*snapshot, stats);
   }
   if (status.ok()) return;

@@ -11,9 +11,10 @@
 #include "absl/time/time.h"
 #include "persona/v1/persona_service.pb.h"
 #include "service/catalog/serving_catalog.h"
+#include "service/engine/segmenter_fault_observer.h"
 #include "service/grpc/deadline_timer.h"
 #include "service/grpc/request_validator.h"
-#include "service/grpc/rpc_observer.h"
+#include "service/observability/rpc_observer.h"
 
 namespace persona {
 
@@ -83,10 +84,12 @@ class ScoreCustomersReactor final
  public:
   // `open_streams`, if set, counts live streams; this reactor decrements it when done.
   // `deadlines`, if set, enforces StreamLimits::default_deadline on streams without one.
+  // `observer` and `fault_observer` may be null.
   ScoreCustomersReactor(grpc::CallbackServerContext* context, const ServingCatalog* catalog,
                         const RequestLimits& limits, const StreamLimits& stream_limits,
                         RpcObserver* observer, std::atomic<size_t>* open_streams,
-                        DeadlineTimer* deadlines = nullptr);
+                        DeadlineTimer* deadlines = nullptr,
+                        SegmenterFaultObserver* fault_observer = nullptr);
 
   // Finishes immediately with `status` instead of reading (e.g. too many streams).
   void Refuse(const grpc::Status& status);
@@ -106,6 +109,7 @@ class ScoreCustomersReactor final
   const ServingCatalog* const catalog_;
   const RequestLimits limits_;
   RpcObserver* const observer_;
+  SegmenterFaultObserver* const fault_observer_;
   std::atomic<size_t>* const open_streams_;
   const absl::Time start_;
   const absl::Duration default_deadline_;

@@ -13,7 +13,8 @@ namespace persona {
 grpc::Status ScoreOneCustomer(const CatalogSnapshot& snapshot,
                               const persona::v1::ScoreCustomerRequest& request,
                               const RequestLimits& limits,
-                              persona::v1::ScoreCustomerResponse* response, ScoreStats* stats) {
+                              persona::v1::ScoreCustomerResponse* response, ScoreStats* stats,
+                              SegmenterFaultObserver* fault_observer) {
   const int64_t now = absl::ToUnixSeconds(absl::Now());
   std::vector<FieldViolation> violations = ValidateScoreRequest(request, now, limits);
   if (!violations.empty()) return InvalidArgument(violations);
@@ -39,10 +40,15 @@ grpc::Status ScoreOneCustomer(const CatalogSnapshot& snapshot,
   options.persona_filter = persona_filter;
   options.as_of_unix_seconds = request.has_as_of() ? request.as_of().seconds() : now;
   if (stats != nullptr) options.segmenter_nanos = &stats->segmenter_nanos;
+  options.fault_observer = fault_observer;
 
   thread_local ScoreResult result;
   ScoreCustomer(snapshot, view.get(), options, &result);
-  if (stats != nullptr) stats->segmenter_faults = result.segmenter_faults;
+  if (stats != nullptr) {
+    // Empty unless a segmenter faulted: assigning reuses the thread's buffer.
+    stats->faulted_segmenters.assign(result.faulted_segmenters.begin(),
+                                     result.faulted_segmenters.end());
+  }
 
   response->set_customer_id(request.customer().customer_id());
   response->set_catalog_version(snapshot.version);

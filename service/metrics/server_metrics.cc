@@ -47,9 +47,8 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<prometheus::Registry
                            .Name("persona_segmenter_faults_total")
                            .Help(
                                "Segmenter answers that broke the plugin contract (failure, "
-                               "NaN/Inf, out of range); graded as missing data.")
-                           .Register(*registry_)
-                           .Add({});
+                               "NaN/Inf, out of range), by segmenter; graded as missing data.")
+                           .Register(*registry_);
   segmenter_time_ = &prometheus::BuildHistogram()
                          .Name("persona_segmenter_score_seconds")
                          .Help("Time of one segmenter's score call (all personas, one customer).")
@@ -92,7 +91,7 @@ int ServerMetrics::MethodIndex(std::string_view method) {
   return -1;
 }
 
-void ServerMetrics::OnRpcDone(std::string_view method, grpc::StatusCode code,
+void ServerMetrics::OnRpcDone(std::string_view method, absl::StatusCode code,
                               absl::Duration latency) {
   const int m = MethodIndex(method);
   const int c = static_cast<int>(code);
@@ -108,10 +107,17 @@ prometheus::Histogram* ServerMetrics::SegmenterHistogram(const std::string& name
   return &segmenter_time_->Add({{"segmenter", name}}, kBuckets);
 }
 
+prometheus::Counter* ServerMetrics::SegmenterFaults(const std::string& name) {
+  return &segmenter_faults_->Add({{"segmenter", name}});
+}
+
 void ServerMetrics::OnScored(const CatalogSnapshot& snapshot, const ScoreStats& stats) {
-  if (stats.segmenter_faults > 0) segmenter_faults_->Increment(stats.segmenter_faults);
   const std::shared_ptr<const SegmenterSeries> series = std::atomic_load(&segmenter_series_);
   const bool current = series != nullptr && series->snapshot == &snapshot;
+  for (const uint32_t s : stats.faulted_segmenters) {
+    if (s >= snapshot.segmenters.size()) continue;
+    (current ? series->faults[s] : SegmenterFaults(snapshot.segmenters[s].info.name))->Increment();
+  }
   for (size_t s = 0; s < stats.segmenter_nanos.size() && s < snapshot.segmenters.size(); ++s) {
     prometheus::Histogram* histogram =
         current ? series->histograms[s] : SegmenterHistogram(snapshot.segmenters[s].info.name);
@@ -127,6 +133,8 @@ void ServerMetrics::OnReload(const ReloadOutcome& outcome, const CatalogSnapshot
   series->snapshot = serving;
   for (const SegmenterSlot& slot : serving->segmenters) {
     series->histograms.push_back(SegmenterHistogram(slot.info.name));
+    // Created at 0 for every serving segmenter, so rate() has a series before the first fault.
+    series->faults.push_back(SegmenterFaults(slot.info.name));
   }
   std::atomic_store(&segmenter_series_, std::shared_ptr<const SegmenterSeries>(std::move(series)));
   absl::MutexLock lock(&catalog_mutex_);

@@ -7,7 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "service/catalog/catalog_reloader.h"
-#include "service/grpc/rpc_observer.h"
+#include "service/observability/rpc_observer.h"
 
 namespace prometheus {
 class Counter;
@@ -22,7 +22,7 @@ class Family;
 namespace persona {
 
 // Prometheus metrics served in the text format on --metrics_listen: RPC counts per method
-// and status code, latency histograms per method, segmenter faults, reloads ok/rejected,
+// and status code, latency histograms per method, faults per segmenter, reloads ok/rejected,
 // the active catalog version (a labelled gauge) and personas loaded. Every series an RPC
 // touches is created up front, so recording is a few atomic adds, no lookups.
 class ServerMetrics : public RpcObserver {
@@ -31,7 +31,7 @@ class ServerMetrics : public RpcObserver {
   static absl::StatusOr<std::unique_ptr<ServerMetrics>> Start(const std::string& listen);
   ~ServerMetrics() override;
 
-  void OnRpcDone(std::string_view method, grpc::StatusCode code, absl::Duration latency) override;
+  void OnRpcDone(std::string_view method, absl::StatusCode code, absl::Duration latency) override;
   void OnScored(const CatalogSnapshot& snapshot, const ScoreStats& stats) override;
   // After every reload attempt (loader thread).
   void OnReload(const ReloadOutcome& outcome, const CatalogSnapshot* serving);
@@ -46,16 +46,18 @@ class ServerMetrics : public RpcObserver {
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::array<std::array<prometheus::Counter*, kCodes>, kMethods> requests_{};
   std::array<prometheus::Histogram*, kMethods> latency_{};
-  prometheus::Counter* segmenter_faults_ = nullptr;
+  prometheus::Family<prometheus::Counter>* segmenter_faults_ = nullptr;
   prometheus::Family<prometheus::Histogram>* segmenter_time_ = nullptr;
-  // The serving snapshot's per-segmenter histograms, resolved once per reload so scoring
-  // does no label lookups. A request on an older snapshot falls back to a lookup.
+  // The serving snapshot's per-segmenter series, resolved once per reload so scoring does no
+  // label lookups. A request on an older snapshot falls back to a lookup.
   struct SegmenterSeries {
     const CatalogSnapshot* snapshot = nullptr;
     std::vector<prometheus::Histogram*> histograms;
+    std::vector<prometheus::Counter*> faults;
   };
   std::shared_ptr<const SegmenterSeries> segmenter_series_;  // atomic_load/atomic_store
   prometheus::Histogram* SegmenterHistogram(const std::string& name);
+  prometheus::Counter* SegmenterFaults(const std::string& name);
   prometheus::Counter* reloads_ok_ = nullptr;
   prometheus::Counter* reloads_rejected_ = nullptr;
   prometheus::Gauge* personas_loaded_ = nullptr;

@@ -35,7 +35,9 @@ grpc::ServerUnaryReactor* AdminAccessGate::RefuseUnlessAuthorized(
                             std::string(decision.message()));
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(status);
-  if (observer_ != nullptr) observer_->OnRpcDone(method, status.error_code(), absl::Now() - start);
+  if (observer_ != nullptr)
+    observer_->OnRpcDone(method, static_cast<absl::StatusCode>(status.error_code()),
+                         absl::Now() - start);
   return reactor;
 }
 

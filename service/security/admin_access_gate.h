@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "persona/v1/persona_service.grpc.pb.h"
-#include "service/grpc/rpc_observer.h"
+#include "service/observability/rpc_observer.h"
 #include "service/security/admin_access_policy.h"
 
 namespace persona::security {

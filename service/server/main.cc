@@ -29,6 +29,7 @@
 #include "service/grpc/health_service.h"
 #include "service/grpc/persona_scoring_service.h"
 #include "service/metrics/server_metrics.h"
+#include "service/plugin_host/segmenter_fault_log.h"
 #include "service/security/admin_access_gate.h"
 #include "service/security/server_security.h"
 
@@ -212,7 +213,10 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
       deadline_ms > 0 ? absl::Milliseconds(deadline_ms) : absl::InfiniteDuration();
   unary_limits.max_inflight_calls =
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_inflight_calls)));
-  PersonaScoringService scoring(&serving, limits, metrics.get(), stream_limits, unary_limits);
+  // A plugin's score-time faults, logged with its segmenter's name, rate-limited per segmenter.
+  SegmenterFaultLog fault_log;
+  PersonaScoringService scoring(&serving, limits, metrics.get(), stream_limits, unary_limits,
+                                &fault_log);
   CatalogAdminService admin(&serving, &reloader, metrics.get());
   // CatalogAdmin is registered behind its access gate: refused callers never reach `admin`.
   security::AdminAccessGate admin_gate(security->admin_policy, &admin, metrics.get());

@@ -1,8 +1,8 @@
-// Faulty plugins pushed into a running server (issue 7): every fixture plugin that breaks at
+// Faulty plugins pushed into a running server: every fixture plugin that breaks at
 // load time is refused by a live reload while the previous catalog keeps serving, and every
 // one that misbehaves at score time (NaN, Inf, out of range, throwing) is contained to its own
 // segmenter: the call answers OK with finite scores in [0, 1], the fault is counted in the
-// metrics, and the server stays up.
+// metrics under that segmenter's name and logged with its reason, and the server stays up.
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -84,8 +84,11 @@ class E2ePluginFaults : public ::testing::Test {
     return scoring_->ScoreCustomer(&context, request, response);
   }
 
-  double Faults() {
-    return MetricValue(HttpGet(metrics_port_, "/metrics"), "persona_segmenter_faults_total")
+  // persona_segmenter_faults_total of one segmenter; -1 when the series is absent.
+  double Faults(const std::string& segmenter) {
+    return MetricValue(
+               HttpGet(metrics_port_, "/metrics"),
+               absl::StrCat("persona_segmenter_faults_total{segmenter=\"", segmenter, "\"}"))
         .value_or(-1);
   }
 
@@ -137,8 +140,11 @@ TEST_F(E2ePluginFaults, ScoreTimeFaultsAreContainedToTheirSegmenterAndCounted) {
   ASSERT_TRUE(Score({"steady", "adults"}, &clean).ok());
   EXPECT_DOUBLE_EQ(ScoreOf(clean, "steady"), 0.7);
   EXPECT_DOUBLE_EQ(ScoreOf(clean, "adults"), 1.0);
-  const double faults_before = Faults();
-  ASSERT_GE(faults_before, 0) << "no persona_segmenter_faults_total on /metrics";
+  // Both serving segmenters have a series from the start; the clean call faulted neither.
+  const double faults_before = Faults("toy");
+  ASSERT_GE(faults_before, 0) << "no persona_segmenter_faults_total{segmenter=\"toy\"}";
+  EXPECT_EQ(faults_before, 0);
+  EXPECT_EQ(Faults("demographic"), 0);
 
   int faulty_calls = 0;
   for (const std::string fault : {"emits-nan", "emits-inf", "out-of-range", "throws-in-score"}) {
@@ -165,13 +171,24 @@ TEST_F(E2ePluginFaults, ScoreTimeFaultsAreContainedToTheirSegmenterAndCounted) {
       EXPECT_DOUBLE_EQ(ScoreOf(response, fault), 0.5);
     }
   }
-  EXPECT_EQ(Faults(), faults_before + faulty_calls);
+  // Every fault is the toy's: one per faulty call; its healthy neighbour has none.
+  EXPECT_EQ(Faults("toy"), faults_before + faulty_calls);
+  EXPECT_EQ(Faults("demographic"), 0);
+  // The first fault is logged as one structured line naming the segmenter and the reason;
+  // the rest fall inside the rate limit's interval (10 s) unless the machine is very slow.
+  EXPECT_TRUE(server_->WaitForLogLine(
+      {"\"event\":\"segmenter_fault\"", "\"segmenter\":\"toy\"",
+       "\"plugin\":\"libsegmenter_toy.so\"", "affinity nan", "persona \\\"emits-nan\\\""},
+      absl::Seconds(5)))
+      << server_->Log();
+  EXPECT_THAT(server_->LogLines({"\"event\":\"segmenter_fault\""}),
+              ::testing::Each(HasSubstr("\"segmenter\":\"toy\"")));
   // Still up and still right.
   EXPECT_TRUE(server_->Running());
   persona::v1::ScoreCustomerResponse after;
   ASSERT_TRUE(Score({"steady", "adults"}, &after).ok());
   EXPECT_DOUBLE_EQ(ScoreOf(after, "steady"), 0.7);
-  EXPECT_EQ(Faults(), faults_before + faulty_calls);
+  EXPECT_EQ(Faults("toy"), faults_before + faulty_calls);
 }
 
 TEST_F(E2ePluginFaults, LoadTimeFaultsPushedWhileServingAreRejectedAndTheOldCatalogServes) {

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "csv_reader.h"
+#include "client/text/csv_reader.h"
 #include "fuzz_check.h"
 #include "rfm_calibrate.h"
 
@@ -54,19 +54,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   {
     std::istringstream in(text);
-    rc::CsvReader reader(in);
+    persona::CsvReader reader(in);
     std::vector<std::string_view> fields;
     std::string error;
     int64_t last_line = 0;
     // Every call consumes at least one line, and a blank input has at most size + 1 lines.
     for (size_t calls = 0;; ++calls) {
       FUZZ_CHECK(calls <= size + 1, "reader is not making progress");
-      const rc::CsvReader::Status status = reader.Next(&fields, &error);
-      if (status == rc::CsvReader::Status::kEnd) break;
+      const persona::CsvReader::Status status = reader.Next(&fields, &error);
+      if (status == persona::CsvReader::Status::kEnd) break;
       FUZZ_CHECK(reader.record_line() > last_line, "line %lld after %lld",
                  static_cast<long long>(reader.record_line()), static_cast<long long>(last_line));
       last_line = reader.record_line();
-      if (status == rc::CsvReader::Status::kError) {
+      if (status == persona::CsvReader::Status::kError) {
         FUZZ_CHECK(!error.empty(), "error without a message");
         continue;
       }

@@ -60,7 +60,7 @@ std::vector<std::string> ReadLines(const fs::path& path) {
 // Counts what the stream reports for metrics.
 class CountingObserver final : public RpcObserver {
  public:
-  void OnRpcDone(std::string_view method, grpc::StatusCode code, absl::Duration) override {
+  void OnRpcDone(std::string_view method, absl::StatusCode code, absl::Duration) override {
     absl::MutexLock lock(&mu_);
     if (method == "ScoreCustomers") done_codes_.push_back(code);
   }
@@ -69,7 +69,7 @@ class CountingObserver final : public RpcObserver {
   int64_t scored() const { return scored_.load(); }
   // The server reports a stream when its reactor is done, which may be a moment after the
   // client saw the status.
-  std::vector<grpc::StatusCode> WaitForDoneCodes(size_t count) {
+  std::vector<absl::StatusCode> WaitForDoneCodes(size_t count) {
     absl::MutexLock lock(&mu_);
     const auto enough = [this, count]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return done_codes_.size() >= count;
@@ -81,7 +81,7 @@ class CountingObserver final : public RpcObserver {
  private:
   std::atomic<int64_t> scored_{0};
   absl::Mutex mu_;
-  std::vector<grpc::StatusCode> done_codes_ ABSL_GUARDED_BY(mu_);
+  std::vector<absl::StatusCode> done_codes_ ABSL_GUARDED_BY(mu_);
 };
 
 class ScoreCustomersTest : public ::testing::Test {
@@ -239,7 +239,7 @@ TEST_F(ScoreCustomersTest, ManyRecordsComeBackInOrder) {
     ASSERT_EQ(responses[i].index(), i);
     ASSERT_EQ(responses[i].result().customer_id(), "c-" + std::to_string(i));
   }
-  EXPECT_THAT(observer_.WaitForDoneCodes(1), ::testing::ElementsAre(grpc::StatusCode::OK));
+  EXPECT_THAT(observer_.WaitForDoneCodes(1), ::testing::ElementsAre(absl::StatusCode::kOk));
 }
 
 TEST_F(ScoreCustomersTest, BadRecordsAreAnsweredInTheirOwnResponseAndTheStreamGoesOn) {
@@ -455,7 +455,7 @@ TEST_F(ScoreCustomersTest, ACancelledStreamIsCleanedUp) {
     }
     EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
   }
-  EXPECT_THAT(observer_.WaitForDoneCodes(1), ::testing::ElementsAre(grpc::StatusCode::CANCELLED));
+  EXPECT_THAT(observer_.WaitForDoneCodes(1), ::testing::ElementsAre(absl::StatusCode::kCancelled));
 }
 
 // --- persona-cli batch and report, driven against the in-process server ---

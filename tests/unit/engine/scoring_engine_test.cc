@@ -27,8 +27,8 @@ struct FakeCriterion {
 
 class FakeSegmenter : public SegmenterInstance {
  public:
-  explicit FakeSegmenter(std::string label = "", bool fail = false)
-      : label_(std::move(label)), fail_(fail) {}
+  explicit FakeSegmenter(std::string label = "", bool fail = false, std::string reason = "")
+      : label_(std::move(label)), fail_(fail), reason_(std::move(reason)) {}
 
   absl::StatusOr<const PersonaCompiledCriterion*> Compile(const PersonaValue&) override {
     return nullptr;  // tests add criteria directly
@@ -36,13 +36,16 @@ class FakeSegmenter : public SegmenterInstance {
 
   bool Score(const PersonaCustomer&, const PersonaCompiledCriterion* const* criteria, size_t count,
              const PersonaScoreRequest& request, PersonaCriterionScore* scores,
-             PersonaErrorBuffer*) const override {
+             PersonaErrorBuffer* error) const override {
     ++calls;
     last_count = count;
     if (!label_.empty()) {
       request.sink->add_label(request.sink->host_context, {"", 0}, {label_.data(), label_.size()});
     }
-    if (fail_) return false;
+    if (fail_) {
+      if (!reason_.empty()) std::snprintf(error->message, error->capacity, "%s", reason_.c_str());
+      return false;
+    }
     for (size_t i = 0; i < count; ++i) {
       scores[i] = reinterpret_cast<const FakeCriterion*>(criteria[i])->score;
       if (request.sink->explain) {
@@ -59,6 +62,7 @@ class FakeSegmenter : public SegmenterInstance {
  private:
   std::string label_;
   bool fail_;
+  std::string reason_;
 };
 
 struct CriterionSpec {
@@ -479,6 +483,68 @@ TEST(ScoringEngineTest, AFinishedSnapshotHoldsTheFlatIndexTheEngineReads) {
   EXPECT_EQ(index.criteria().data(), criteria);
   EXPECT_THAT(Ranking(*snapshot, result),
               ElementsAre(Pair("b", (0.5 + 2 * 0.9) / 3), Pair("a", 0.4)));
+}
+
+// Records what the engine reports about faults.
+class RecordingFaultObserver : public SegmenterFaultObserver {
+ public:
+  void OnSegmenterFault(const SegmenterInfo& segmenter, std::string_view reason) override {
+    faults.emplace_back(segmenter.name, std::string(reason));
+  }
+  std::vector<std::pair<std::string, std::string>> faults;
+};
+
+TEST(ScoringEngineTest, FaultsNameTheirSegmenterAndReason) {
+  std::vector<std::unique_ptr<FakeSegmenter>> fakes;
+  fakes.push_back(std::make_unique<FakeSegmenter>());
+  fakes.push_back(std::make_unique<FakeSegmenter>("", /*fail=*/true, "toy failed in score"));
+  fakes.push_back(std::make_unique<FakeSegmenter>("", /*fail=*/true));  // no reason written
+  fakes.push_back(std::make_unique<FakeSegmenter>());
+  SnapshotBuilder builder(std::move(fakes));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  builder.Persona("a", {{0, 1.0}, {1, 1.0}, {2, 1.0}, {3, 0.5}})
+      .Persona("b", {{3, nan}})
+      .Persona("c", {{3, 0.4, 2.0}});
+  auto snapshot = builder.Build();
+  RecordingFaultObserver observer;
+  ScoreOptions options;
+  options.fault_observer = &observer;
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), options, &result);
+  EXPECT_EQ(result.segmenter_faults, 3u);
+  EXPECT_THAT(result.faulted_segmenters, ElementsAre(1u, 2u, 3u));
+  ASSERT_EQ(observer.faults.size(), 3u);
+  EXPECT_THAT(observer.faults[0], Pair("seg1", "toy failed in score"));
+  EXPECT_THAT(observer.faults[1], Pair("seg2", "score failed without a reason"));
+  // One fault per call, naming the first bad answer's persona and counting all of them.
+  EXPECT_EQ(observer.faults[2].first, "seg3");
+  EXPECT_EQ(observer.faults[2].second,
+            "score answered affinity nan, coverage 1 for persona \"b\" criterion 0 (must be "
+            "finite and in [0, 1]); 2 of 3 answers outside the contract");
+
+  // A filtered call names the persona through its own positions.
+  observer.faults.clear();
+  const std::vector<uint32_t> only_c = {snapshot->persona_index.at("c")};
+  options.persona_filter = only_c;
+  ScoreCustomer(*snapshot, EmptyCustomer(), options, &result);
+  EXPECT_THAT(result.faulted_segmenters, ElementsAre(1u, 2u, 3u));
+  ASSERT_EQ(observer.faults.size(), 3u);
+  EXPECT_THAT(observer.faults[2].second, ::testing::HasSubstr("coverage 2 for persona \"c\""));
+  EXPECT_THAT(observer.faults[2].second, ::testing::HasSubstr("1 of 1 answers"));
+}
+
+TEST(ScoringEngineTest, HealthyCallsReportNoFault) {
+  SnapshotBuilder builder(Fakes(2));
+  builder.Persona("a", {{0, 1.0}, {1, 0.0}});
+  auto snapshot = builder.Build();
+  RecordingFaultObserver observer;
+  ScoreOptions options;
+  options.fault_observer = &observer;
+  ScoreResult result;
+  ScoreCustomer(*snapshot, EmptyCustomer(), options, &result);
+  EXPECT_EQ(result.segmenter_faults, 0u);
+  EXPECT_TRUE(result.faulted_segmenters.empty());
+  EXPECT_TRUE(observer.faults.empty());
 }
 
 TEST(ScoringEngineTest, SameInputSameResult) {

@@ -53,9 +53,9 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
   auto metrics = ServerMetrics::Start("127.0.0.1:" + std::to_string(port));
   ASSERT_TRUE(metrics.ok()) << metrics.status();
 
-  (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::OK, absl::Microseconds(80));
-  (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::OK, absl::Microseconds(120));
-  (*metrics)->OnRpcDone("ScoreCustomer", grpc::StatusCode::INVALID_ARGUMENT,
+  (*metrics)->OnRpcDone("ScoreCustomer", absl::StatusCode::kOk, absl::Microseconds(80));
+  (*metrics)->OnRpcDone("ScoreCustomer", absl::StatusCode::kOk, absl::Microseconds(120));
+  (*metrics)->OnRpcDone("ScoreCustomer", absl::StatusCode::kInvalidArgument,
                         absl::Microseconds(30));
   CatalogSnapshot snapshot;
   snapshot.version = "2026-11-22.1";
@@ -64,7 +64,7 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
   snapshot.segmenters[0].info.name = "demographic";
   snapshot.segmenters[1].info.name = "rfm";
   ScoreStats stats;
-  stats.segmenter_faults = 2;
+  stats.faulted_segmenters = {1, 1};  // rfm faulted twice
   stats.segmenter_nanos = {300, 4000};
   (*metrics)->OnScored(snapshot, stats);  // before any reload: the lookup path
   ReloadOutcome ok;
@@ -74,7 +74,7 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
   (*metrics)->OnReload(rejected, &snapshot);
   snapshot.version = "2026-11-22.2";
   (*metrics)->OnReload(ok, &snapshot);
-  stats.segmenter_faults = 0;
+  stats.faulted_segmenters = {0};         // demographic once
   (*metrics)->OnScored(snapshot, stats);  // the precomputed path
 
   const std::string text = Scrape(port);
@@ -86,7 +86,10 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
       HasSubstr(
           "persona_rpc_requests_total{code=\"INVALID_ARGUMENT\",method=\"ScoreCustomer\"} 1"));
   EXPECT_THAT(text, HasSubstr("persona_rpc_duration_seconds_count{method=\"ScoreCustomer\"} 3"));
-  EXPECT_THAT(text, HasSubstr("persona_segmenter_faults_total 2"));
+  // Faults are counted per segmenter, on the lookup path and the precomputed one alike.
+  EXPECT_THAT(text, HasSubstr("persona_segmenter_faults_total{segmenter=\"rfm\"} 2"));
+  EXPECT_THAT(text, HasSubstr("persona_segmenter_faults_total{segmenter=\"demographic\"} 1"));
+  EXPECT_THAT(text, Not(HasSubstr("\npersona_segmenter_faults_total ")));  // none unlabelled
   EXPECT_THAT(text, HasSubstr("persona_catalog_reloads_total{outcome=\"ok\"} 2"));
   EXPECT_THAT(text, HasSubstr("persona_catalog_reloads_total{outcome=\"rejected\"} 1"));
   EXPECT_THAT(text, HasSubstr("persona_personas_loaded 5"));
@@ -98,6 +101,22 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
   // Only the serving version is 1; the replaced one is gone.
   EXPECT_THAT(text, HasSubstr("persona_catalog_info{version=\"2026-11-22.2\"} 1"));
   EXPECT_THAT(text, Not(HasSubstr("version=\"2026-11-22.1\"")));
+}
+
+TEST(ServerMetricsTest, EverySegmenterOfTheServingCatalogHasAFaultSeriesFromTheStart) {
+  const int port = FreePort();
+  auto metrics = ServerMetrics::Start("127.0.0.1:" + std::to_string(port));
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  CatalogSnapshot snapshot;
+  snapshot.segmenters.resize(2);
+  snapshot.segmenters[0].info.name = "demographic";
+  snapshot.segmenters[1].info.name = "rfm";
+  ReloadOutcome ok;
+  ok.applied = true;
+  (*metrics)->OnReload(ok, &snapshot);
+  const std::string text = Scrape(port);
+  EXPECT_THAT(text, HasSubstr("persona_segmenter_faults_total{segmenter=\"demographic\"} 0"));
+  EXPECT_THAT(text, HasSubstr("persona_segmenter_faults_total{segmenter=\"rfm\"} 0"));
 }
 
 TEST(ServerMetricsTest, UnbindableAddressIsAnError) {

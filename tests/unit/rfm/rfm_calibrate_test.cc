@@ -1,5 +1,6 @@
-// Unit tests for rfm-calibrate: time parsing, the CSV reader, the quintile and tie rules,
-// bad rows, agreement with the segmenter, and a million orders in bounded memory.
+// Unit tests for rfm-calibrate: time parsing, the quintile and tie rules, bad rows, agreement
+// with the segmenter, and a million orders in bounded memory. The CSV reader it uses is
+// tested with the client's text formats (tests/unit/client/csv_reader_test.cc).
 #include "rfm_calibrate.h"
 
 #include <gmock/gmock.h>
@@ -19,7 +20,6 @@
 #include <string>
 #include <vector>
 
-#include "csv_reader.h"
 #include "order_time.h"
 #include "rfm_segmenter.h"
 #include "test_support.h"
@@ -173,65 +173,6 @@ TEST(FormatTimeTest, RoundTrips) {
     ASSERT_TRUE(ParseTime(FormatTime(t), &back, nullptr)) << t;
     ASSERT_EQ(back, t);
   }
-}
-
-// ---------------------------------------------------------------------------------------
-// CSV reader
-// ---------------------------------------------------------------------------------------
-
-std::vector<std::string> Strings(const std::vector<std::string_view>& fields) {
-  return std::vector<std::string>(fields.begin(), fields.end());
-}
-
-TEST(CsvReaderTest, QuotesCrLfAndLineNumbers) {
-  std::istringstream in(
-      "a,b,c\r\n"
-      "\r\n"
-      "\"x, y\",\"say \"\"hi\"\"\",plain\r\n"
-      "\"multi\r\nline\",2,\r\n"
-      " \"spaced\" ,\"\",3\n"
-      "last,row,\"\"");
-  CsvReader reader(in);
-  std::vector<std::string_view> f;
-  std::string error;
-  ASSERT_EQ(reader.Next(&f, &error), CsvReader::Status::kRecord);
-  EXPECT_THAT(Strings(f), ElementsAre("a", "b", "c"));
-  EXPECT_EQ(reader.record_line(), 1);
-  ASSERT_EQ(reader.Next(&f, &error), CsvReader::Status::kRecord);
-  EXPECT_THAT(Strings(f), ElementsAre("x, y", "say \"hi\"", "plain"));
-  EXPECT_EQ(reader.record_line(), 3);  // the blank line 2 is skipped
-  ASSERT_EQ(reader.Next(&f, &error), CsvReader::Status::kRecord);
-  EXPECT_THAT(Strings(f), ElementsAre("multi\nline", "2", ""));
-  EXPECT_EQ(reader.record_line(), 4);
-  ASSERT_EQ(reader.Next(&f, &error), CsvReader::Status::kRecord);
-  EXPECT_THAT(Strings(f), ElementsAre("spaced", "", "3"));
-  EXPECT_EQ(reader.record_line(), 6);  // the quoted line break made line 5 part of record 4
-  ASSERT_EQ(reader.Next(&f, &error), CsvReader::Status::kRecord);
-  EXPECT_THAT(Strings(f), ElementsAre("last", "row", ""));
-  EXPECT_EQ(reader.Next(&f, &error), CsvReader::Status::kEnd);
-}
-
-TEST(CsvReaderTest, MalformedQuotes) {
-  std::istringstream in(
-      "ab\"c,1\n"
-      "\"ab\"c,1\n"
-      "ok,2\n"
-      "\"never closed,3\n"
-      "x,4\n");
-  CsvReader reader(in);
-  std::vector<std::string_view> f;
-  std::string error;
-  ASSERT_EQ(reader.Next(&f, &error), CsvReader::Status::kError);
-  EXPECT_EQ(error,
-            "a quote inside unquoted field 1 (quote the whole field and double the inner quote)");
-  EXPECT_EQ(reader.record_line(), 1);
-  ASSERT_EQ(reader.Next(&f, &error), CsvReader::Status::kError);
-  EXPECT_EQ(error, "unexpected text after the closing quote of field 1");
-  ASSERT_EQ(reader.Next(&f, &error), CsvReader::Status::kRecord);
-  EXPECT_THAT(Strings(f), ElementsAre("ok", "2"));
-  ASSERT_EQ(reader.Next(&f, &error), CsvReader::Status::kError);
-  EXPECT_EQ(error, "unterminated quoted field 1 (the quote opened on line 4)");
-  EXPECT_EQ(reader.Next(&f, &error), CsvReader::Status::kEnd);
 }
 
 // ---------------------------------------------------------------------------------------

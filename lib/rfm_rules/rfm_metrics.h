@@ -1,4 +1,4 @@
-// How raw R, F and M values come out of a list of orders. Shared by the segmenter (one
+// How raw R, F and M values come out of a list of orders. Shared by the rfm segmenter (one
 // customer's orders per score call) and rfm-calibrate (a whole order file, streamed), so
 // that calibration and scoring agree to the second. Standard library only.
 #pragma once

@@ -1,4 +1,4 @@
-#include "rfm_metrics.h"
+#include "rfm_rules/rfm_metrics.h"
 
 #include <limits>
 

@@ -1,7 +1,6 @@
-#include "csv_reader.h"
+#include "client/text/csv_reader.h"
 
 namespace persona {
-namespace rfm_calibrate {
 namespace {
 
 constexpr size_t kMaxQuotedRecordBytes = 1 << 20;
@@ -113,5 +112,4 @@ CsvReader::Status CsvReader::ParseQuoted(std::vector<std::string_view>* fields,
   return Status::kRecord;
 }
 
-}  // namespace rfm_calibrate
 }  // namespace persona

@@ -1,7 +1,7 @@
-// The RFM scoring rules shared by the segmenter and by rfm-calibrate: how a raw value is
-// binned into a 1..5 score, and which named segment each R x F cell belongs to. Both sides
-// include this one header so a calibrated cut point means exactly what the plugin does with
-// it. Standard library only.
+// The RFM scoring rules shared by the rfm segmenter (plugins/rfm) and by rfm-calibrate
+// (client/rfm_calibrate): how a raw value is binned into a 1..5 score, and which named
+// segment each R x F cell belongs to. Both sides include this one header so a calibrated cut
+// point means exactly what the plugin does with it. Standard library only.
 #pragma once
 
 #include <array>
@@ -38,7 +38,7 @@ inline int RecencyScore(double days_since_last_order, const CutPoints& cuts) noe
   return 6 - BinOf(days_since_last_order, cuts);
 }
 
-// The ten segments of the R x F grid, in the order DESIGN.md lists them.
+// The ten segments of the R x F grid; the value indexes the name table in rfm_grid.cc.
 enum class Segment : uint8_t {
   kChampions = 0,
   kLoyalCustomers,

@@ -1,5 +1,7 @@
 // A streaming CSV record reader (RFC 4180): one record in memory at a time, so a file of
-// any length is read in memory bounded by its longest record. Standard library only.
+// any length is read in memory bounded by its longest record. The one CSV reader of the
+// client: customer files (customer_reader.h) and rfm-calibrate's order files both use it.
+// Standard library only (target persona_csv).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +12,6 @@
 #include <vector>
 
 namespace persona {
-namespace rfm_calibrate {
 
 class CsvReader {
  public:
@@ -46,5 +47,4 @@ class CsvReader {
   int64_t record_line_ = 0;
 };
 
-}  // namespace rfm_calibrate
 }  // namespace persona

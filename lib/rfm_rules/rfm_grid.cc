@@ -1,4 +1,4 @@
-#include "rfm_grid.h"
+#include "rfm_rules/rfm_grid.h"
 
 namespace persona {
 namespace rfm {
