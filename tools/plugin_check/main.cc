@@ -14,7 +14,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_split.h"
-#include "service/plugin_check/plugin_checker.h"
+#include "tools/plugin_check/plugin_checker.h"
 
 ABSL_FLAG(std::string, params, "",
           "A JSON file with one criterion's params object, or a list of them (one per "

@@ -1,4 +1,4 @@
-#include "service/plugin_check/customer_generator.h"
+#include "tools/plugin_check/customer_generator.h"
 
 #include <algorithm>
 #include <cctype>

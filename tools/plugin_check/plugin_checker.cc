@@ -1,4 +1,4 @@
-#include "service/plugin_check/plugin_checker.h"
+#include "tools/plugin_check/plugin_checker.h"
 
 #include <unistd.h>
 
@@ -28,12 +28,12 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "service/catalog/catalog_source.h"
-#include "service/plugin_check/allocation_counter.h"
-#include "service/plugin_check/elf_exports.h"
 #include "service/plugin_host/config_value_tree.h"
 #include "service/plugin_host/plugin_library.h"
 #include "service/plugin_host/plugin_segmenter.h"
 #include "service/plugin_host/plugin_store.h"
+#include "tools/plugin_check/allocation_counter.h"
+#include "tools/plugin_check/elf_exports.h"
 
 namespace persona {
 namespace plugin_check {

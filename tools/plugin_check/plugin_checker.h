@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "service/plugin_check/customer_generator.h"
+#include "tools/plugin_check/customer_generator.h"
 
 namespace persona {
 namespace plugin_check {
