@@ -25,7 +25,7 @@ struct CheckRun {
 // Runs persona-plugin-check with `arguments` (already shell-quoted where needed).
 CheckRun Check(const std::string& arguments) {
   const std::string command = std::string(PERSONA_PLUGIN_CHECK) + " " + arguments +
-                              " --customers=200 --cost_seconds=0.05 2>&1";
+                              " --generate=200 --cost_seconds=0.05 2>&1";
   CheckRun run;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
@@ -62,11 +62,12 @@ TEST(PluginCheckTest, ToyFixturePassesEveryCheck) {
   const CheckRun run = Check(Fixture("toy") + " --params=" +
                              WriteFile("toy.json", R"({"affinity": 0.5, "coverage": 0.75})"));
   EXPECT_EQ(run.exit_code, 0) << run.output;
-  for (const char* check : {"abi", "exports", "metadata", "config", "params", "malformed",
-                            "scoring", "sink", "determinism", "allocation", "cost", "lifecycle"}) {
+  for (const char* check :
+       {"abi", "exports", "metadata", "config", "params", "malformed", "exercise", "scoring",
+        "sink", "determinism", "allocation", "cost", "lifecycle"}) {
     EXPECT_THAT(run.output, HasSubstr(Verdict("PASS", check))) << check;
   }
-  EXPECT_THAT(run.output, HasSubstr("RESULT: PASS (12 checks)"));
+  EXPECT_THAT(run.output, HasSubstr("RESULT: PASS (13 checks)"));
 }
 
 TEST(PluginCheckTest, BundledPluginsPassWithTheDefaultCatalogsParams) {
@@ -95,7 +96,7 @@ TEST(PluginCheckTest, AllocatingPluginFailsTheAllocationCheckOnly) {
   const CheckRun run = Check(Fixture("check_allocates"));
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr(Verdict("FAIL", "allocation")));
-  EXPECT_THAT(run.output, HasSubstr("RESULT: FAIL (1 of 12 checks failed)"));
+  EXPECT_THAT(run.output, HasSubstr("RESULT: FAIL (1 of 13 checks failed)"));
 }
 
 TEST(PluginCheckTest, NondeterministicPluginFailsDeterminism) {
@@ -138,8 +139,10 @@ TEST(PluginCheckTest, CrashingPluginIsReportedAgainstTheRunningCheck) {
   const CheckRun run = Check(Fixture("check_crashes"));
   EXPECT_EQ(run.exit_code, 1) << run.output;
   // A signal in a plain build; a sanitizer's report in an ASan/UBSan build.
-  EXPECT_THAT(run.output, ::testing::AnyOf(HasSubstr("FAIL  scoring: the process crashed with SIG"),
-                                           HasSubstr("FAIL  scoring: a sanitizer stopped")));
+  // The first calls into score() are the exercise check's.
+  EXPECT_THAT(run.output,
+              ::testing::AnyOf(HasSubstr("FAIL  exercise: the process crashed with SIG"),
+                               HasSubstr("FAIL  exercise: a sanitizer stopped")));
   EXPECT_THAT(run.output, HasSubstr("RESULT: FAIL"));
 }
 
@@ -171,6 +174,101 @@ TEST(PluginCheckTest, AbiMismatchesAreRefusedWithBothVersions) {
   const CheckRun newer_minor = Check(Fixture("abi_minor_newer"));
   EXPECT_EQ(newer_minor.exit_code, 1) << newer_minor.output;
   EXPECT_THAT(newer_minor.output, HasSubstr("is newer than this server's ABI"));
+}
+
+TEST(PluginCheckTest, GeneratedCustomersReachTheBundledAndToyPlugins) {
+  const CheckRun run = Check(Fixture("toy"));
+  EXPECT_THAT(run.output,
+              HasSubstr(Verdict("PASS", "exercise") + " the plugin's grading is reached"));
+  EXPECT_THAT(run.output, HasSubstr("as_of: 2026-11-22T00:00:00Z (the default"));
+}
+
+// check_seats grades only attribute seat_count, which no generated customer carries; its
+// params_doc says so, and customers derived from that reach it.
+TEST(PluginCheckTest, AttributeReaderIsReachedThroughItsParamsDoc) {
+  const CheckRun run = Check(Fixture("check_seats"));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output,
+              HasSubstr(Verdict("PASS", "exercise") +
+                        " reached only by customers derived from params_doc and the params"));
+  EXPECT_THAT(run.output, HasSubstr("attributes tried: seat_count, min_seats"));
+  EXPECT_THAT(run.output, HasSubstr("RESULT: PASS (13 checks)"));
+}
+
+TEST(PluginCheckTest, PluginNoCustomerReachesFailsTheExerciseCheckNamingWhatWasTried) {
+  const CheckRun run = Check(Fixture("check_seats_undocumented"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output,
+              HasSubstr(Verdict("FAIL", "exercise") + " no customer reached the plugin's grading"));
+  EXPECT_THAT(
+      run.output,
+      AllOf(HasSubstr("200 generated customers (seed 1)"),
+            HasSubstr("customers derived from params_doc and the params"),
+            HasSubstr("attributes tried: min_seats, fewest, licensed, seats, fully, match\n"),
+            HasSubstr("each set in turn to"), HasSubstr("\"50\"")));
+  EXPECT_THAT(run.output, HasSubstr("RESULT: FAIL (1 of 13 checks failed)"));
+}
+
+TEST(PluginCheckTest, CustomersFileAndAttributeValuesReachWhatTheDocDoesNotName) {
+  const std::string customers =
+      WriteFile("seats.jsonl",
+                "{\"customer_id\": \"c-1\", \"attributes\": {\"seat_count\": \"80\"}}\n"
+                "\n"
+                "{\"customer_id\": \"c-2\", \"demographics\": {\"age\": 40}}\n");
+  const CheckRun from_file =
+      Check(Fixture("check_seats_undocumented") + " --customers=" + customers);
+  EXPECT_EQ(from_file.exit_code, 0) << from_file.output;
+  EXPECT_THAT(from_file.output, HasSubstr("1 of 202 customers reached it"));
+  EXPECT_THAT(from_file.output, HasSubstr("and 2 from " + customers));
+
+  const CheckRun from_flag =
+      Check(Fixture("check_seats_undocumented") + " '--attribute_values=seat_count=5|500'");
+  EXPECT_EQ(from_flag.exit_code, 0) << from_flag.output;
+  EXPECT_THAT(from_flag.output,
+              HasSubstr(Verdict("PASS", "exercise") + " the plugin's grading is reached"));
+}
+
+TEST(PluginCheckTest, BadCustomersFilesAreUsageErrorsNamingLineAndField) {
+  const CheckRun unknown =
+      Check(Fixture("toy") + " --customers=" +
+            WriteFile("unknown.jsonl",
+                      "{\"customer_id\": \"c-1\"}\n{\"customer_id\": \"c-2\", \"agee\": 3}\n"));
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_THAT(unknown.output,
+              AllOf(HasSubstr("unknown.jsonl:2: not a persona.v1.Customer"), HasSubstr("agee")));
+  const CheckRun invalid = Check(
+      Fixture("toy") + " --customers=" +
+      WriteFile("invalid.jsonl", "{\"customer_id\": \"c-1\", \"demographics\": {\"age\": 200}}\n"));
+  EXPECT_EQ(invalid.exit_code, 2) << invalid.output;
+  EXPECT_THAT(invalid.output,
+              HasSubstr("invalid.jsonl:1: the server would refuse this customer: "
+                        "customer.demographics.age: must be between 0 and 130, got 200"));
+  // --customers used to be the generated count.
+  const CheckRun count = Check(Fixture("toy") + " --customers=300");
+  EXPECT_EQ(count.exit_code, 2) << count.output;
+  EXPECT_THAT(count.output, HasSubstr("use --generate=300"));
+}
+
+TEST(PluginCheckTest, AsOfIsTheReferenceTimeAndIsReported) {
+  const CheckRun run = Check(Fixture("toy") + " --as_of=2020-02-29T12:00:00Z");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("as_of: 2020-02-29T12:00:00Z\n"));
+  const CheckRun bad = Check(Fixture("toy") + " --as_of=yesterday");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.output, HasSubstr("--as_of=yesterday: not an RFC 3339 time"));
+}
+
+TEST(PluginCheckTest, HelpListsThisProgramsFlagsWithDefaults) {
+  for (const char* flag : {"--help", "--helpshort"}) {
+    const CheckRun run = Check(flag);
+    EXPECT_THAT(run.output, Not(HasSubstr("No flags matched"))) << flag;
+    EXPECT_THAT(run.output, AllOf(HasSubstr("-customers"), HasSubstr("-as_of"),
+                                  HasSubstr("default: \"2026-11-22T00:00:00Z\""),
+                                  HasSubstr("-generate"), HasSubstr("default: 400"),
+                                  HasSubstr("-attribute_values"), HasSubstr("-params")))
+        << flag << "\n"
+        << run.output;
+  }
 }
 
 TEST(PluginCheckTest, UsageErrorsExitWithTwo) {

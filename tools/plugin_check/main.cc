@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -13,8 +14,15 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
-#include "service/plugin_check/plugin_checker.h"
+#include "absl/time/time.h"
+#include "tools/plugin_check/output_capture.h"
+#include "tools/plugin_check/plugin_checker.h"
+#include "tools/plugin_check/plugin_loading.h"
+#include "tools/plugin_check/report.h"
 
 ABSL_FLAG(std::string, params, "",
           "A JSON file with one criterion's params object, or a list of them (one per "
@@ -26,7 +34,13 @@ ABSL_FLAG(std::string, catalog, "",
           "or directory.");
 ABSL_FLAG(std::string, segmenter, "",
           "The segmenter's name in --catalog (default: the plugin's own name).");
-ABSL_FLAG(int32_t, customers, 400, "How many customers to generate and score.");
+ABSL_FLAG(int32_t, generate, 400, "How many customers to generate and score.");
+ABSL_FLAG(std::string, customers, "",
+          "A JSON Lines file of persona.v1.Customer (one per line, the API's JSON), scored in "
+          "addition to the generated customers: give the plugin the data it reads.");
+ABSL_FLAG(std::string, as_of, "2026-11-22T00:00:00Z",
+          "The reference time score() is given (RFC 3339); fixed by default so runs are "
+          "reproducible.");
 ABSL_FLAG(uint64_t, seed, 1, "Seed for the generated customers (same seed, same customers).");
 ABSL_FLAG(int32_t, threads, 4, "Threads scoring concurrently in the determinism check.");
 ABSL_FLAG(std::vector<std::string>, attribute_values, {},
@@ -166,11 +180,27 @@ bool ParseAttributeSpecs(const std::vector<std::string>& entries,
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "persona-plugin-check <libsegmenter_NAME.so> [--params=FILE.json] [--config=FILE.json]\n"
-      "       [--catalog=PATH [--segmenter=NAME]] [--customers=N] [--seed=N] [--threads=N]\n"
+      "       [--catalog=PATH [--segmenter=NAME]] [--customers=FILE.jsonl] [--generate=N]\n"
+      "       [--seed=N] [--attribute_values=key=v1|v2,...] [--as_of=RFC3339] [--threads=N]\n"
       "Loads a segmenter plugin exactly as persona-server does and checks it: ABI handshake,\n"
-      "exports, metadata, config, sample params, malformed params, scoring generated\n"
-      "customers (ranges, sink use, determinism across runs and threads, no allocation),\n"
-      "lifecycle, and cost. One PASS/FAIL line per check; exit 0 only if all pass.");
+      "exports, metadata, config, sample params, malformed params, that customers reach its\n"
+      "grading (exercise), scoring (ranges, sink use, determinism across runs and threads,\n"
+      "no allocation), lifecycle, and cost. One PASS/FAIL line per check; exit 0 only if all\n"
+      "pass, 1 if any fails, 2 for a usage error.");
+  absl::FlagsUsageConfig usage_config;
+  // absl's --help lists only flags defined in a file named like the program; these are in
+  // tools/plugin_check/main.cc.
+  const auto own_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "plugin_check/");
+  };
+  usage_config.contains_help_flags = own_flags;
+  usage_config.contains_helpshort_flags = own_flags;
+  // "Flags from tools/plugin_check/main.cc", not the build machine's absolute path.
+  usage_config.normalize_filename = [](absl::string_view file) {
+    const size_t at = file.find("tools/plugin_check/");
+    return std::string(at == absl::string_view::npos ? file : file.substr(at));
+  };
+  absl::SetFlagsUsageConfig(usage_config);
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() != 2) {
     std::fprintf(stderr, "usage: %s\n", absl::ProgramUsageMessage().data());
@@ -186,12 +216,31 @@ int main(int argc, char** argv) {
   options.max_ns_per_criterion = absl::GetFlag(FLAGS_max_ns_per_criterion);
   options.cost_seconds = absl::GetFlag(FLAGS_cost_seconds);
   options.generator.seed = absl::GetFlag(FLAGS_seed);
-  const int32_t customers = absl::GetFlag(FLAGS_customers);
-  if (customers < 2 || options.threads < 1 || options.threads > 64) {
-    std::fprintf(stderr, "error: --customers must be >= 2 and --threads in 1..64\n");
+  const int32_t generate = absl::GetFlag(FLAGS_generate);
+  if (generate < 2 || options.threads < 1 || options.threads > 64) {
+    std::fprintf(stderr, "error: --generate must be >= 2 and --threads in 1..64\n");
     return 2;
   }
-  options.generator.count = static_cast<size_t>(customers);
+  options.generator.count = static_cast<size_t>(generate);
+  options.customers_path = absl::GetFlag(FLAGS_customers);
+  if (!options.customers_path.empty() &&
+      std::all_of(options.customers_path.begin(), options.customers_path.end(),
+                  [](char c) { return absl::ascii_isdigit(c); }) &&
+      access(options.customers_path.c_str(), F_OK) != 0) {
+    std::fprintf(stderr,
+                 "error: --customers names a JSON Lines file of customers; for how many to "
+                 "generate, use --generate=%s\n",
+                 options.customers_path.c_str());
+    return 2;
+  }
+  absl::Time as_of;
+  std::string as_of_error;
+  if (!absl::ParseTime(absl::RFC3339_full, absl::GetFlag(FLAGS_as_of), &as_of, &as_of_error)) {
+    std::fprintf(stderr, "error: --as_of=%s: not an RFC 3339 time like 2026-11-22T00:00:00Z (%s)\n",
+                 absl::GetFlag(FLAGS_as_of).c_str(), as_of_error.c_str());
+    return 2;
+  }
+  options.as_of_unix_seconds = absl::ToUnixSeconds(as_of);
   if (!ParseAttributeSpecs(absl::GetFlag(FLAGS_attribute_values),
                            &options.generator.extra_attributes)) {
     return 2;

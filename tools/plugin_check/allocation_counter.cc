@@ -5,7 +5,7 @@
 // libstdc++'s operator new (which calls malloc) land here and are forwarded to glibc's
 // __libc_* entry points. Sanitizer builds must not replace malloc (the sanitizer owns it);
 // they count through the sanitizer's allocation hook instead.
-#include "service/plugin_check/allocation_counter.h"
+#include "tools/plugin_check/allocation_counter.h"
 
 #include <cerrno>
 #include <cstddef>

@@ -1,12 +1,17 @@
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
-#include "service/plugin_check/customer_generator.h"
+#include "tools/plugin_check/customer_generator.h"
 
 namespace persona {
 namespace plugin_check {
+
+// 2026-11-22T00:00:00Z: the default reference time handed to score(), fixed so two runs see
+// the same recency.
+inline constexpr int64_t kDefaultAsOf = 1795305600;
 
 struct CheckOptions {
   std::string plugin_path;
@@ -18,6 +23,10 @@ struct CheckOptions {
   std::string segmenter;  // in the catalog; default: the plugin's own name
   // The segmenter's config object (a JSON file); default: the catalog's, else {}.
   std::string config_path;
+  // JSON Lines of persona.v1.Customer, scored in addition to the generated customers.
+  std::string customers_path;
+  // The reference time score() is given (and generated orders lead up to).
+  int64_t as_of_unix_seconds = kDefaultAsOf;
   GeneratorOptions generator;
   int threads = 4;
   // Fail the cost check above this many nanoseconds per criterion per customer; 0 = report
@@ -29,20 +38,9 @@ struct CheckOptions {
 
 // Loads the plugin with the server's own plugin host code (PluginLibrary, PluginSegmenter,
 // ConfigValueTree) and runs every check, printing one PASS/FAIL line per check to `out` as
-// it goes, then a RESULT line. Returns the number of failed checks.
+// it goes, then a RESULT line. Returns the number of failed checks, or -1 for unusable input
+// (already explained on stderr).
 int RunChecks(const CheckOptions& options, std::FILE* out);
-
-// The name of the check in progress, for a crash or timeout report from a signal handler.
-const char* CurrentCheck();
-
-// While the checker captures stdout/stderr (to see whether the plugin prints), the file
-// descriptor holding what was captured; else -1. A dying process dumps it so a sanitizer's
-// report is not lost.
-int CapturedOutputFd();
-
-// Removes the private copy of the plugin the checker loaded, and its directory. For exits
-// that skip destructors (a crash, a timeout); async-signal-safe (unlink, rmdir).
-void RemovePrivateCopies();
 
 }  // namespace plugin_check
 }  // namespace persona

@@ -1,4 +1,4 @@
-#include "service/plugin_check/elf_exports.h"
+#include "tools/plugin_check/elf_exports.h"
 
 #include <elf.h>
 
