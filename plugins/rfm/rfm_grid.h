@@ -38,7 +38,7 @@ inline int RecencyScore(double days_since_last_order, const CutPoints& cuts) noe
   return 6 - BinOf(days_since_last_order, cuts);
 }
 
-// The ten segments of the R x F grid, in the order DESIGN.md lists them.
+// The ten segments of the R x F grid (plugins/rfm/README.md maps every cell to one).
 enum class Segment : uint8_t {
   kChampions = 0,
   kLoyalCustomers,

@@ -65,7 +65,7 @@ struct ScoreResult {
 };
 
 // Scores one customer against a snapshot: one plugin call per segmenter, over every
-// selected persona's criteria at once, then Σ wᵢ·aᵢ / Σ wᵢ per persona (DESIGN §6).
+// selected persona's criteria at once, then Σ wᵢ·aᵢ / Σ wᵢ per persona (docs/scoring.md).
 // Knows nothing of gRPC or protobuf. Thread-safe; reuses per-thread scratch buffers, so a
 // warm thread allocates only for the result it returns.
 void ScoreCustomer(const CatalogSnapshot& snapshot, const PersonaCustomer& customer,

@@ -24,7 +24,7 @@ struct RequestLimits {
   uint32_t max_top_k = 10000;
 };
 
-// Checks every field of a ScoreCustomerRequest against its rule (DESIGN §4): ranges, finite
+// Checks every field of a ScoreCustomerRequest against its rule: ranges, finite
 // numbers, enum values this build knows, string and list lengths, timestamps, ids. Nothing
 // that breaks a rule reaches a plugin. `now_unix_seconds` is the default as_of. Returns all
 // violations, in field order.

@@ -1,4 +1,4 @@
-// Faulty plugins pushed into a running server (issue 7): every fixture plugin that breaks at
+// Faulty plugins pushed into a running server: every fixture plugin that breaks at
 // load time is refused by a live reload while the previous catalog keeps serving, and every
 // one that misbehaves at score time (NaN, Inf, out of range, throwing) is contained to its own
 // segmenter: the call answers OK with finite scores in [0, 1], the fault is counted in the
