@@ -9,7 +9,7 @@ namespace persona {
 
 // The snapshot requests score against. A request takes it once (Current()) and uses only
 // that; Publish swaps in a complete new one. Readers never wait on a reload, and a
-// snapshot lives until its last reader lets go (DESIGN §8).
+// snapshot lives until its last reader lets go.
 class ServingCatalog {
  public:
   std::shared_ptr<const CatalogSnapshot> Current() const { return std::atomic_load(&current_); }

@@ -1,4 +1,4 @@
-// Limits and deadlines of the real server (issue 4): calls that carry no deadline get the
+// Limits and deadlines of the real server: calls that carry no deadline get the
 // server's default one, ScoreCustomers streams included, and overload is refused with
 // RESOURCE_EXHAUSTED instead of queueing. A slow segmenter (the toy fixture told to stall)
 // stands in for the overload.

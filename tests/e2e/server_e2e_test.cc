@@ -326,7 +326,7 @@ TEST_F(E2eScoring, EveryExampleMatchesItsPersonaFirstWithLabelsAndExplanation) {
       weights += contribution.weight();
     }
     EXPECT_THAT(segmenters, UnorderedElementsAre("demographic", "rfm", "psychographic"));
-    // Persona score = Σ wᵢ·aᵢ / Σ wᵢ (DESIGN §6).
+    // Persona score = Σ wᵢ·aᵢ / Σ wᵢ (docs/scoring.md).
     EXPECT_NEAR(top.score(), weighted / weights, 1e-9);
   }
 }
@@ -473,7 +473,7 @@ TEST_F(E2eScoring, BadRequestIsInvalidArgumentWithBadRequestDetails) {
 }
 
 TEST_F(E2eScoring, UnparsableRequestBytesAreNotInternal) {
-  // DESIGN §4: never INTERNAL for bad input. Bytes that are not a ScoreCustomerRequest, e.g. a
+  // Never INTERNAL for bad input. Bytes that are not a ScoreCustomerRequest, e.g. a
   // customer_id that is not UTF-8 (proto3 strings must be; some clients do not check), or a
   // truncated message.
   ASSERT_NO_FATAL_FAILURE(StartServer(DefaultServerOptions()));
@@ -617,7 +617,7 @@ TEST_F(E2eCli, SegmentersListsTheThreeLensesWithAbi10) {
   const auto response = ParseJson<persona::v1::ListSegmentersResponse>(result.out);
   std::map<std::string, std::string> abi;
   for (const auto& s : response.segmenters()) abi[s.name()] = s.abi_version();
-  // The bundled plugins are built against this tree's SDK ("1.0" when DESIGN was written).
+  // The bundled plugins are built against this tree's SDK, whatever its ABI version now is.
   const std::string version = SdkAbiVersion();
   EXPECT_THAT(abi, ElementsAre(std::pair<const std::string, std::string>("demographic", version),
                                std::pair<const std::string, std::string>("psychographic", version),
@@ -726,8 +726,8 @@ TEST_F(E2eValidate, BrokenFixturePluginsAreEachRefused) {
 }
 
 TEST_F(E2eValidate, PluginsWritableByOthersAreRefused) {
-  // DESIGN §7: plugins are code running in the server; refuse a directory or file writable by
-  // others.
+  // Plugins are code running in the server (docs/plugin-abi.md): refuse a directory or file
+  // writable by others.
   const std::string plugins = dir_.path() + "/plugins";
   fs::create_directory(plugins);
   fs::permissions(plugins, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
@@ -928,7 +928,7 @@ TEST_F(E2eCatalogLifecycle, CatalogDirectoryIsOneCatalog) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Catalog watching: edits on disk go live without a signal or RPC (DESIGN §8)
+// Catalog watching: edits on disk go live without a signal or RPC (docs/snapshots-and-reload.md)
 
 using E2eCatalogWatch = E2eTest;
 
@@ -1058,7 +1058,7 @@ TEST_F(E2eShutdown, HealthWatchSeesNotServingOnSigtermAndDoesNotHoldShutdown) {
 
   const absl::Time sigterm = absl::Now();
   ASSERT_TRUE(server_->Signal(SIGTERM).ok());
-  // Draining is announced to watchers (DESIGN §10: NOT_SERVING while draining on SIGTERM).
+  // Draining is announced to watchers (NOT_SERVING while draining on SIGTERM).
   std::vector<HealthStatus::ServingStatus> after;
   while (watch->Read(&update)) after.push_back(update.status());
   const grpc::Status watch_status = watch->Finish();

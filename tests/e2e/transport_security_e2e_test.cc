@@ -182,7 +182,7 @@ TEST_F(E2eTransportSecurity, MtlsServerRequiresATrustedClientCertificate) {
   }
 }
 
-// The check of issue 7: a caller without credentials on a non-loopback bind.
+// The central check: a caller without credentials on a non-loopback bind.
 TEST_F(E2eTransportSecurity, NonLoopbackBindRefusesAdminCallsWithoutTheToken) {
   ServerOptions options = DefaultServerOptions();
   options.listen = "0.0.0.0:0";  // the bind decides, not the caller: we still dial 127.0.0.1

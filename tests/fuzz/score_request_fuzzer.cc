@@ -3,7 +3,7 @@
 // the customer view, the scoring engine and the real bundled plugins, against a fixed
 // snapshot of deploy/catalog built once.
 //
-// Invariants beyond "no crash" (DESIGN §4, §6): bad input is INVALID_ARGUMENT (exactly when
+// Invariants beyond "no crash" (docs/scoring.md): bad input is INVALID_ARGUMENT (exactly when
 // the validator finds a violation) or NOT_FOUND, never anything else; an answer's matches
 // are ranked by score desc then id, scores and affinities are in [0,1], top_k and
 // persona_ids are honoured; the same request with an explicit as_of gives the same bytes.
@@ -118,7 +118,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckAnswer(*env.snapshot, request, response);
 
   if (request.has_as_of()) {
-    // DESIGN §6: same input, same catalog -> same bytes.
+    // Same input, same catalog -> same bytes (docs/scoring.md).
     persona::v1::ScoreCustomerResponse again;
     FUZZ_CHECK(persona::ScoreOneCustomer(*env.snapshot, request, limits, &again).ok(),
                "second call failed");

@@ -4,7 +4,7 @@
 // changes into reloads, status is read from admin threads, and the last reader of an old
 // snapshot releases its plugins. Runs in every build; scripts/test also runs it under TSan
 // (build-tsan/), which is what it is for. Outcomes are checked too, so a plain build still
-// tests "no request fails because of a reload" (DESIGN §8).
+// tests "no request fails because of a reload" (docs/snapshots-and-reload.md).
 #include <atomic>
 #include <filesystem>
 #include <fstream>
