@@ -55,6 +55,13 @@ for f in include/persona/segmenter_abi.h include/persona/segmenter.hpp \
          share/persona-segmenter-sdk/template/CMakeLists.txt; do
   [ -f "$work/sdk/$f" ] || fail "the SDK install lacks $f"
 done
+# Every SDK header, the per-concept ones under persona/sdk/ included: the umbrella headers
+# include them, so one missing breaks every plugin built against the install.
+headers=$(cd "$PERSONA_SOURCE_DIR/plugins/sdk/include" && find persona -name '*.h' -o -name '*.hpp')
+echo "$headers" | grep -q '^persona/sdk/' || fail "found no headers under plugins/sdk/include/persona/sdk"
+for h in $headers; do
+  [ -f "$work/sdk/include/$h" ] || fail "the SDK install lacks include/$h"
+done
 # The component holds the SDK and nothing of the server.
 if find "$work/sdk" -name 'persona-server' -o -name '*.so' | grep -q .; then
   fail "the sdk component installed server files: $(find "$work/sdk" -name 'persona-server' -o -name '*.so')"
