@@ -13,8 +13,8 @@
 //   Compile(params)  once per persona criterion   may throw ParamError; allocate freely
 //   Score(...)       once per customer, hot path  noexcept, no allocation, no locks
 //
-// To make your own: copy this folder, rename the class, the four fields and the macro at the
-// bottom, and keep the rules the comments point out.
+// To make your own: copy this folder and follow "Making it yours" in its README (every place
+// to rename, tests and examples included), keeping the rules the comments point out.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

@@ -1,9 +1,16 @@
 // Unit tests for the firmographic segmenter, through its C ABI, with the SDK's TestHost
 // playing the server: the same create/compile/score calls the server makes.
+//
+// SEGMENTER_NAME comes from CMakeLists.txt (the library's file name), so DescribesItself
+// catches a rename done in one place and not the other.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <persona/segmenter_testing.hpp>
+
+#ifndef SEGMENTER_NAME
+#error "SEGMENTER_NAME (the name in CMakeLists.txt) must be defined"
+#endif
 
 namespace {
 
@@ -20,7 +27,7 @@ class FirmographicTest : public ::testing::Test {
 
 TEST_F(FirmographicTest, DescribesItself) {
   const PersonaSegmenterPlugin* plugin = persona_segmenter_plugin();
-  EXPECT_EQ(persona::sdk::View(plugin->name), "firmographic");
+  EXPECT_EQ(persona::sdk::View(plugin->name), SEGMENTER_NAME);
   EXPECT_EQ(plugin->abi_major, static_cast<uint32_t>(PERSONA_SEGMENTER_ABI_MAJOR));
   EXPECT_THAT(std::string(persona::sdk::View(plugin->params_doc)), HasSubstr("\"example\""));
 }

@@ -55,6 +55,13 @@ for f in include/persona/segmenter_abi.h include/persona/segmenter.hpp \
          share/persona-segmenter-sdk/template/CMakeLists.txt; do
   [ -f "$work/sdk/$f" ] || fail "the SDK install lacks $f"
 done
+# Every SDK header, the per-concept ones under persona/sdk/ included: the umbrella headers
+# include them, so one missing breaks every plugin built against the install.
+headers=$(cd "$PERSONA_SOURCE_DIR/plugins/sdk/include" && find persona -name '*.h' -o -name '*.hpp')
+echo "$headers" | grep -q '^persona/sdk/' || fail "found no headers under plugins/sdk/include/persona/sdk"
+for h in $headers; do
+  [ -f "$work/sdk/include/$h" ] || fail "the SDK install lacks include/$h"
+done
 # The component holds the SDK and nothing of the server.
 if find "$work/sdk" -name 'persona-server' -o -name '*.so' | grep -q .; then
   fail "the sdk component installed server files: $(find "$work/sdk" -name 'persona-server' -o -name '*.so')"
@@ -117,6 +124,51 @@ step "the template's own unit tests"
 "$PERSONA_CTEST" --test-dir "$work/firmographic/build" --output-on-failure > "$work/ctest.log" 2>&1 \
   || fail "the template's unit tests"
 grep -q "100% tests passed" "$work/ctest.log" || fail "the template's unit tests did not run"
+
+# ---------------------------------------------------------------------------------------
+step "copy the template to a new segmenter, renamed as its README says, and build and test it"
+# The mechanical part of "Making it yours" (plugins/template/README.md): a place the list
+# misses shows up here as a build or test failure, or as a name left behind.
+renamed="$work/account_fit"
+cp -R "$PERSONA_SOURCE_DIR/plugins/template" "$renamed"
+rm -rf "$renamed/build"
+mv "$renamed/firmographic.cc" "$renamed/account_fit.cc"
+mv "$renamed/firmographic_test.cc" "$renamed/account_fit_test.cc"
+sed -i -e 's/^project(persona_segmenter_firmographic /project(persona_segmenter_account_fit /' \
+  -e 's/^set(SEGMENTER_NAME firmographic)/set(SEGMENTER_NAME account_fit)/' \
+  -e 's/^set(SEGMENTER_SOURCES firmographic\.cc)/set(SEGMENTER_SOURCES account_fit.cc)/' \
+  -e 's/^set(SEGMENTER_TEST_SOURCES firmographic_test\.cc)/set(SEGMENTER_TEST_SOURCES account_fit_test.cc)/' \
+  -e '/^#/s/firmographic/account_fit/g' "$renamed/CMakeLists.txt"
+sed -i -e 's/FirmographicSegmenter/AccountFitSegmenter/g' \
+  -e 's/^PERSONA_SEGMENTER_PLUGIN(AccountFitSegmenter, "firmographic", /PERSONA_SEGMENTER_PLUGIN(AccountFitSegmenter, "account_fit", /' \
+  "$renamed/account_fit.cc"
+sed -i -e 's/FirmographicTest/AccountFitTest/g' -e 's/FirmographicConfigTest/AccountFitConfigTest/g' \
+  "$renamed/account_fit_test.cc"
+sed -i -e 's/"firmographic"/"account_fit"/g' -e 's/libsegmenter_firmographic\.so/libsegmenter_account_fit.so/g' \
+  -e 's/firmographic-example-1/account-fit-example-1/' \
+  "$renamed/example/catalog.json"
+"$PERSONA_CMAKE" -S "$renamed" -B "$renamed/build" \
+  -G "$PERSONA_GENERATOR" -DCMAKE_MAKE_PROGRAM="$PERSONA_MAKE_PROGRAM" \
+  -DCMAKE_CXX_COMPILER="$PERSONA_CXX_COMPILER" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_CXX_FLAGS="-Werror" -DCMAKE_PREFIX_PATH="$work/sdk" \
+  > "$work/renamed-configure.log" 2>&1 || fail "configuring the renamed template"
+"$PERSONA_CMAKE" --build "$renamed/build" -j2 > "$work/renamed-build.log" 2>&1 \
+  || fail "building the renamed template"
+[ -f "$renamed/build/libsegmenter_account_fit.so" ] || fail "no libsegmenter_account_fit.so"
+"$PERSONA_CTEST" --test-dir "$renamed/build" --output-on-failure > "$work/renamed-ctest.log" 2>&1 \
+  || fail "the renamed template's unit tests"
+grep -q "100% tests passed" "$work/renamed-ctest.log" || fail "the renamed template's tests did not run"
+grep -q "account_fit_test" "$work/renamed-ctest.log" || fail "the renamed test is not account_fit_test"
+if grep -q "firmographic" "$renamed/CMakeLists.txt" "$renamed/example/catalog.json"; then
+  fail "the rename left firmographic in CMakeLists.txt or example/catalog.json"
+fi
+"$PERSONA_PLUGIN_CHECK" "$renamed/build/libsegmenter_account_fit.so" \
+  --catalog="$renamed/example/catalog.json" \
+  --attribute_values='company_size=12|250|4800|lots,industry=Software|retail,buying_stage=evaluation|decision' \
+  > "$work/renamed-check.log" 2>&1 \
+  || fail "persona-plugin-check --catalog on the renamed plugin"
+grep -q '"account_fit"' "$work/renamed-check.log" || fail "the renamed plugin does not call itself account_fit"
+rm -rf "$renamed"
 
 # ---------------------------------------------------------------------------------------
 step "persona-plugin-check"

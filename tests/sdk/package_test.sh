@@ -82,6 +82,12 @@ for f in usr/bin/persona-server usr/bin/persona-cli usr/bin/persona-plugin-check
          usr/share/persona-segmenter-sdk/template/firmographic.cc; do
   [ -e "$root/$f" ] || fail "the packages lack /$f"
 done
+# Every SDK header, the per-concept ones under persona/sdk/ included.
+headers=$(cd "$PERSONA_SOURCE_DIR/plugins/sdk/include" && find persona -name '*.h' -o -name '*.hpp')
+echo "$headers" | grep -q '^persona/sdk/' || fail "found no headers under plugins/sdk/include/persona/sdk"
+for h in $headers; do
+  [ -e "$root/usr/include/$h" ] || fail "the SDK package lacks /usr/include/$h"
+done
 [ -L "$root/usr/bin/persona-server" ] || fail "/usr/bin/persona-server is not a symlink"
 [ "$(readlink "$root/usr/bin/persona-server")" = "../lib/persona-server/bin/persona-server" ] \
   || fail "/usr/bin/persona-server points to $(readlink "$root/usr/bin/persona-server")"

@@ -212,7 +212,7 @@ typedef struct PersonaCriterionScore {
   /* Share (by the criterion's own field weights) of that part, in [0,1]. 1 = all data
    * present; 0 = nothing to grade (affinity is then ignored). The host blends
    * coverage * affinity + (1 - coverage) * missing_affinity, so every plugin treats
-   * missing data the same way (DESIGN §6). */
+   * missing data the same way (docs/scoring.md). */
   double coverage;
 } PersonaCriterionScore;
 
