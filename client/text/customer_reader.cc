@@ -96,7 +96,8 @@ absl::StatusOr<std::unique_ptr<CustomerReader>> CustomerReader::Open(const std::
                                   static_cast<std::streamsize>(reader->buffer_.size()));
   reader->in_->open(path, std::ios::binary);
   if (!*reader->in_) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  if (format == CustomerFormat::kJsonl) {
+  // A pipe cannot be looked at twice: it is read as JSON Lines, as it always was.
+  if (format == CustomerFormat::kJsonl && reader->in_->tellg() != std::streampos(-1)) {
     SkipByteOrderMark(*reader->in_);
     const std::streampos start = reader->in_->tellg();
     absl::StatusOr<JsonLayout> layout = SniffJsonLayout(*reader->in_);

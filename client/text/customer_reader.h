@@ -45,7 +45,8 @@ class CustomerReader {
   // is the content's: '[' is an array; '{' whose object closes on its first line is JSON
   // Lines; '{' whose object closes on a later line is one object (or several, one after
   // another) spanning lines; '{' whose object never closes is JSON Lines, so each broken
-  // line is reported on its own. A UTF-8 byte order mark is skipped.
+  // line is reported on its own. A UTF-8 byte order mark is skipped. A pipe (not seekable)
+  // is read as JSON Lines.
   static absl::StatusOr<std::unique_ptr<CustomerReader>> Open(const std::string& path,
                                                               CustomerFormat format);
 

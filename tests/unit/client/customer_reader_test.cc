@@ -1,8 +1,11 @@
 #include "client/text/customer_reader.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -224,6 +227,23 @@ TEST_F(CustomerReaderTest, JsonLinesKeepLineNumbersInWhere) {
       CustomerFormat::kJsonl);
   ASSERT_TRUE(reader.ok()) << reader.status();
   EXPECT_THAT(ReadAll(**reader), ElementsAre("line 1 a", "line 3 b"));
+}
+
+TEST_F(CustomerReaderTest, APipeIsReadAsJsonLines) {
+  // Nothing can be looked at twice in a pipe, so no layout is guessed: JSON Lines, as before.
+  const std::string path =
+      (std::filesystem::path(::testing::TempDir()) / "customers.fifo").string();
+  std::filesystem::remove(path);
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  std::thread writer(
+      [&path] { std::ofstream(path) << "{\"customer_id\": \"a\"}\n{\"customer_id\": \"b\"}\n"; });
+  auto reader = CustomerReader::Open(path, CustomerFormat::kJsonl);
+  std::vector<std::string> records;
+  if (reader.ok()) records = ReadAll(**reader);
+  writer.join();
+  std::filesystem::remove(path);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_THAT(records, ElementsAre("line 1 a", "line 2 b"));
 }
 
 TEST_F(CustomerReaderTest, ContentThatIsNoCustomerJsonIsRefusedListingTheLayouts) {
