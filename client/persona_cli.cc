@@ -198,6 +198,7 @@ int Run(const std::string& command) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(persona::kUsage);
+  persona::ConfigureCliUsage();
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() == 3 && std::string(positional[1]) == "rfm-calibrate") {
     return persona::RfmCalibrate(positional[2]);

@@ -22,7 +22,8 @@
 ABSL_FLAG(double, rate, 1000, "bench: calls per second (open loop).");
 ABSL_FLAG(double, duration, 10, "bench: seconds of measured load.");
 ABSL_FLAG(std::string, customers, "",
-          "bench: customers to send, JSON Lines or CSV (default: 1000 generated with --seed).");
+          "bench: customers to send: JSON (JSON Lines, one object, or an array of objects) or "
+          "CSV (default: 1000 generated with --seed).");
 ABSL_FLAG(int32_t, concurrency, 1,
           "bench: open loop: connections the schedule is spread over; closed loop: calls in "
           "flight; --stream: parallel streams.");
@@ -67,7 +68,7 @@ absl::StatusOr<std::vector<persona::v1::ScoreCustomerRequest>> LoadRequests() {
   while ((*reader)->Next(request.mutable_customer(), &record)) {
     if (!record.status.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(path, ":", record.line, ": ", record.status.message()));
+          absl::StrCat(path, ": ", (*reader)->Where(record), ": ", record.status.message()));
     }
     requests.push_back(request);
   }

@@ -4,7 +4,9 @@
 #include <sstream>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
@@ -33,10 +35,13 @@ ABSL_FLAG(bool, explain, false, "score: include the per-criterion breakdown.");
 ABSL_FLAG(std::string, persona_ids, "", "Comma-separated persona ids to restrict scoring to.");
 ABSL_FLAG(std::string, as_of, "",
           "Reference time for recency, RFC 3339 (e.g. 2026-11-22T00:00:00Z); default now.");
-ABSL_FLAG(std::string, input, "", "batch, report: customers, JSON Lines (.jsonl) or CSV (.csv).");
+ABSL_FLAG(std::string, input, "",
+          "batch, report: customers: JSON (.jsonl/.json: JSON Lines, one object, or an array of "
+          "objects, told apart by the content) or CSV (.csv).");
 ABSL_FLAG(std::string, output, "", "Output file.");
 ABSL_FLAG(std::string, format, "",
-          "Customer file format, jsonl or csv (default: from the file's extension).");
+          "Customer file format, jsonl (any JSON layout) or csv (default: from the file's "
+          "extension).");
 ABSL_FLAG(std::string, json, "",
           "report: where the numbers go as JSON (default: beside --output, .json); bench: "
           "write the results as JSON to this file (\"-\" = stdout).");
@@ -50,6 +55,20 @@ ABSL_FLAG(std::string, lb, "",
 ABSL_FLAG(bool, progress, true, "batch, report: draw a progress bar when stderr is a terminal.");
 
 namespace persona {
+
+void ConfigureCliUsage() {
+  absl::FlagsUsageConfig config;
+  // Abseil's default keeps flags from files named after the program (persona-cli.cc), which
+  // no file here is, so --help would list none.
+  const auto ours = [](absl::string_view file) {
+    return absl::StrContains(file, "client/persona_cli.cc") ||
+           absl::StrContains(file, "client/commands/");
+  };
+  config.contains_help_flags = ours;
+  config.contains_helpshort_flags = ours;
+  config.version_string = [] { return std::string("persona-cli " PERSONA_VERSION "\n"); };
+  absl::SetFlagsUsageConfig(config);
+}
 
 absl::StatusOr<std::optional<int64_t>> AsOfFlag() {
   const std::string as_of = absl::GetFlag(FLAGS_as_of);

@@ -27,6 +27,9 @@ ABSL_DECLARE_FLAG(bool, progress);
 
 namespace persona {
 
+// --help and --helpshort list persona-cli's own flags with their defaults, --version prints
+// the project version. Call before absl::ParseCommandLine.
+void ConfigureCliUsage();
 // --as_of as Unix seconds; nullopt when not given.
 absl::StatusOr<std::optional<int64_t>> AsOfFlag();
 // --persona_ids split at commas.

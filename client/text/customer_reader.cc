@@ -22,9 +22,68 @@ absl::StatusOr<CustomerFormat> ResolveCustomerFormat(std::string_view flag, std:
     return CustomerFormat::kJsonl;
   }
   return absl::InvalidArgumentError(std::string(path) +
-                                    ": cannot tell the format from the extension; use .jsonl or "
-                                    ".csv, or say --format=jsonl|csv");
+                                    ": cannot tell the format from the extension; use .jsonl, "
+                                    ".json or .csv, or say --format=jsonl|csv");
 }
+
+namespace {
+
+constexpr char kAcceptedJson[] =
+    "customer JSON is accepted as JSON Lines (one object per line), as one object (it may "
+    "span lines), or as an array of objects; CSV needs a .csv name or --format=csv";
+
+enum class JsonLayout { kLines, kArray, kObjects };
+
+// Skips a UTF-8 byte order mark at the stream's start, if there is one.
+void SkipByteOrderMark(std::istream& in) {
+  char bom[3] = {};
+  in.read(bom, 3);
+  if (in.gcount() == 3 && bom[0] == '\xEF' && bom[1] == '\xBB' && bom[2] == '\xBF') return;
+  in.clear();
+  in.seekg(0);
+}
+
+// Looks at the content from the stream's position (reading at most through the first
+// object) to tell the layouts apart; see CustomerReader::Open.
+absl::StatusOr<JsonLayout> SniffJsonLayout(std::istream& in) {
+  std::streambuf& buffer = *in.rdbuf();
+  constexpr int kEof = std::char_traits<char>::eof();
+  int c = buffer.sbumpc();
+  while (c != kEof && IsAsciiSpace(static_cast<char>(c))) c = buffer.sbumpc();
+  if (c == kEof) return JsonLayout::kLines;  // empty: no records
+  if (c == '[') return JsonLayout::kArray;
+  if (c != '{') {
+    const std::string shown = c > 0x20 && c < 0x7f
+                                  ? absl::StrCat("'", std::string(1, static_cast<char>(c)), "'")
+                                  : absl::StrCat("byte ", c);
+    return absl::InvalidArgumentError(
+        absl::StrCat("starts with ", shown, ", not '{' or '[': ", kAcceptedJson));
+  }
+  int depth = 1;
+  bool in_string = false;
+  bool spans_lines = false;
+  while (depth > 0) {
+    c = buffer.sbumpc();
+    if (c == kEof) return JsonLayout::kLines;  // never closes: report it line by line
+    if (c == '\n') spans_lines = true;
+    if (in_string) {
+      if (c == '\\') {
+        buffer.sbumpc();
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return spans_lines ? JsonLayout::kObjects : JsonLayout::kLines;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<CustomerReader>> CustomerReader::Open(const std::string& path,
                                                                      CustomerFormat format) {
@@ -37,6 +96,22 @@ absl::StatusOr<std::unique_ptr<CustomerReader>> CustomerReader::Open(const std::
                                   static_cast<std::streamsize>(reader->buffer_.size()));
   reader->in_->open(path, std::ios::binary);
   if (!*reader->in_) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  // A pipe cannot be looked at twice: it is read as JSON Lines, as it always was.
+  if (format == CustomerFormat::kJsonl && reader->in_->tellg() != std::streampos(-1)) {
+    SkipByteOrderMark(*reader->in_);
+    const std::streampos start = reader->in_->tellg();
+    absl::StatusOr<JsonLayout> layout = SniffJsonLayout(*reader->in_);
+    if (!layout.ok())
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", layout.status().message()));
+    reader->in_->clear();
+    reader->in_->seekg(start);
+    if (!*reader->in_) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot seek"));
+    if (*layout != JsonLayout::kLines) {
+      reader->json_.emplace(reader->in_.get(), *layout == JsonLayout::kArray
+                                                   ? JsonRecordSplitter::Layout::kArray
+                                                   : JsonRecordSplitter::Layout::kObjects);
+    }
+  }
   if (format == CustomerFormat::kCsv) {
     reader->csv_.emplace(*reader->in_);
     std::string error;
@@ -71,7 +146,40 @@ int64_t CustomerReader::bytes_read() {
 bool CustomerReader::Next(persona::v1::Customer* customer, CustomerRecord* record) {
   record->customer_id.clear();
   record->status = absl::OkStatus();
-  return format_ == CustomerFormat::kCsv ? NextCsv(customer, record) : NextJsonl(customer, record);
+  const bool more = format_ == CustomerFormat::kCsv ? NextCsv(customer, record)
+                    : json_                         ? NextJsonDocument(customer, record)
+                                                    : NextJsonl(customer, record);
+  if (more) record->number = ++records_;
+  return more;
+}
+
+std::string CustomerReader::Where(const CustomerRecord& record) const {
+  if (json_) return absl::StrCat("record ", record.number, " (line ", record.line, ")");
+  return absl::StrCat("line ", record.line);
+}
+
+void CustomerReader::Parse(std::string_view text, persona::v1::Customer* customer,
+                           CustomerRecord* record) {
+  customer->Clear();
+  if (absl::Status status = CustomerFromJson(text, customer); !status.ok()) {
+    record->status = absl::InvalidArgumentError(
+        absl::StrCat("not a valid persona.v1.Customer: ", status.message()));
+  } else {
+    record->customer_id = customer->customer_id();
+  }
+}
+
+bool CustomerReader::NextJsonDocument(persona::v1::Customer* customer, CustomerRecord* record) {
+  absl::Status problem;
+  if (!json_->Next(&line_, &record->line, &problem)) return false;
+  if (!problem.ok()) {
+    customer->Clear();
+    record->status = absl::InvalidArgumentError(
+        absl::StrCat(problem.message(), "; nothing after it is read (", kAcceptedJson, ")"));
+    return true;
+  }
+  Parse(line_, customer, record);
+  return true;
 }
 
 bool CustomerReader::NextJsonl(persona::v1::Customer* customer, CustomerRecord* record) {
@@ -80,13 +188,7 @@ bool CustomerReader::NextJsonl(persona::v1::Customer* customer, CustomerRecord* 
     const std::string_view text = Trim(line_);
     if (text.empty()) continue;  // blank lines are not records
     record->line = line_number_;
-    customer->Clear();
-    if (absl::Status status = CustomerFromJson(text, customer); !status.ok()) {
-      record->status = absl::InvalidArgumentError(
-          absl::StrCat("not a valid persona.v1.Customer: ", status.message()));
-    } else {
-      record->customer_id = customer->customer_id();
-    }
+    Parse(text, customer, record);
     return true;
   }
   return false;

@@ -43,6 +43,7 @@ class ServerMetrics : public RpcObserver {
   static int MethodIndex(std::string_view method);
 
   std::shared_ptr<prometheus::Registry> registry_;
+  std::string listen_host_;  // to wake the exposer's listener when stopping it
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::array<std::array<prometheus::Counter*, kCodes>, kMethods> requests_{};
   std::array<prometheus::Histogram*, kMethods> latency_{};

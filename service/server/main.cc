@@ -13,7 +13,6 @@
 #include <memory>
 #include <string>
 
-#include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
@@ -32,74 +31,15 @@
 #include "service/plugin_host/segmenter_fault_log.h"
 #include "service/security/admin_access_gate.h"
 #include "service/security/server_security.h"
-
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address (host:port).");
-ABSL_FLAG(std::string, plugin_dir, "",
-          "Directory segmenter plugins are loaded from (default: ../plugins beside the binary, "
-          "i.e. build/plugins).");
-ABSL_FLAG(std::string, catalog, "",
-          "Persona catalog: a JSON file, or a directory whose *.json files form one catalog.");
-ABSL_FLAG(std::string, metrics_listen, "",
-          "Serve Prometheus metrics (text format, /metrics) on this host:port; empty = off.");
-ABSL_FLAG(bool, validate, false,
-          "Load and check the catalog and its plugins, print every problem, exit 0 or 1.");
-ABSL_FLAG(int32_t, max_receive_message_bytes, 4 << 20, "Largest request message accepted.");
-ABSL_FLAG(int32_t, max_orders_per_customer, 10000, "Most orders one customer may carry.");
-ABSL_FLAG(int32_t, max_tags_per_customer, 256,
-          "Most entries in one customer tag list (interests, values, channels, …).");
-ABSL_FLAG(bool, watch_catalog, true,
-          "Reload when the catalog file or directory changes (inotify; includes the atomic "
-          "..data symlink swap Kubernetes does for ConfigMap volumes).");
-ABSL_FLAG(int32_t, watch_debounce_ms, 300,
-          "How long catalog changes must settle before a watch-triggered reload.");
-ABSL_FLAG(std::string, plugin_cache_dir, "",
-          "Where plugins are copied (content-addressed) and loaded from; default: a private "
-          "directory under $TMPDIR, removed on exit.");
-ABSL_FLAG(int32_t, max_concurrent_streams, 256,
-          "Most concurrent calls (HTTP/2 streams) one client connection may have open.");
-ABSL_FLAG(int32_t, max_score_streams, 64,
-          "Most ScoreCustomers streams open at once; more are refused with RESOURCE_EXHAUSTED "
-          "(0 = no limit).");
-ABSL_FLAG(int32_t, stream_max_pending_writes, 16,
-          "Per ScoreCustomers stream: responses scored but not yet sent. The next record is read "
-          "only below this, so a client that stops reading cannot make the server buffer more.");
-ABSL_FLAG(int32_t, default_deadline_ms, 1000,
-          "ScoreCustomer calls that carry no deadline get this one: a call not scored by then "
-          "is answered DEADLINE_EXCEEDED (0 = no default).");
-ABSL_FLAG(int32_t, default_stream_deadline_seconds, 3600,
-          "ScoreCustomers streams that carry no deadline end with DEADLINE_EXCEEDED after this "
-          "long, so an abandoned stream cannot hold a slot forever (0 = no default).");
-ABSL_FLAG(int32_t, max_inflight_calls, 1024,
-          "Most ScoreCustomer calls being scored at once (they pile up only behind a slow "
-          "segmenter); more are refused with RESOURCE_EXHAUSTED (0 = no limit).");
-ABSL_FLAG(int32_t, max_connection_age_seconds, 0,
-          "Ask clients to reconnect (HTTP/2 GOAWAY) after a connection is this old, so clients "
-          "balancing with round_robin over DNS find replicas added since (0 = never). Calls "
-          "already running finish first, streams included (up to "
-          "--default_stream_deadline_seconds).");
-ABSL_FLAG(int32_t, drain_seconds, 0,
-          "On SIGTERM, keep serving this long after reporting NOT_SERVING, so load balancers "
-          "stop sending before the server stops accepting (Kubernetes: a few seconds).");
-ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
-          "On SIGTERM, how long in-flight calls may take before they are cancelled.");
-ABSL_FLAG(std::string, tls_cert, "",
-          "PEM certificate chain (leaf first) to serve TLS with; needs --tls_key. Empty: "
-          "plaintext.");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert (unencrypted).");
-ABSL_FLAG(std::string, tls_client_ca, "",
-          "PEM CA certificate(s): require every client to present a certificate signed by one "
-          "(mutual TLS). A verified client certificate also admits CatalogAdmin calls.");
-ABSL_FLAG(std::string, admin_token_file, "",
-          "File holding the bearer token CatalogAdmin callers must send as `authorization: "
-          "Bearer <token>` (mode 0600/0400; one trailing newline ignored). Enforced on any "
-          "--listen once set.");
-ABSL_FLAG(bool, allow_insecure_admin, false,
-          "Let a non-loopback --listen start with CatalogAdmin open to every caller (only when "
-          "something in front of the server restricts access). Without it, a non-loopback "
-          "listener needs --admin_token_file or --tls_client_ca.");
+#include "service/server/server_config.h"
+#include "service/server/server_flags.h"
 
 namespace persona {
 namespace {
+
+// A flag value, a combination of flags or a file a flag names was refused: nothing was served.
+// (1 is a failure while running: a port taken, a catalog that does not validate.)
+constexpr int kExitConfigRefused = 2;
 
 std::string DefaultPluginDir() {
   std::error_code ec;
@@ -114,7 +54,8 @@ void PrintProblems(const CatalogProblems& problems) {
   }
 }
 
-int Validate(const std::string& catalog, const CatalogLoaderOptions& options) {
+int Validate(const ServerConfig& config, const CatalogLoaderOptions& options) {
+  const std::string& catalog = config.catalog;
   CatalogLoadResult result = LoadCatalog(catalog, options);
   if (!result.ok()) {
     PrintProblems(result.problems);
@@ -144,7 +85,10 @@ void LogReload(const ReloadOutcome& outcome) {
            {{"serving_version", outcome.version}, {"problems", absl::StrJoin(lines, "; ")}});
 }
 
-int Serve(const std::string& catalog, CatalogLoaderOptions options) {
+// Serves until SIGTERM/SIGINT, then shuts down; 0 once every part of the server is gone,
+// else the exit code of a failed start.
+int ServeUntilSignal(const ServerConfig& config, CatalogLoaderOptions options) {
+  const std::string& catalog = config.catalog;
   // Signals are taken synchronously by this thread (sigwait); block them before any other
   // thread exists so none of gRPC's threads receives them.
   sigset_t signals;
@@ -156,24 +100,17 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
 
   // Credentials and admin access first: a mistake there must stop the server before it
   // binds anything (metrics included). Errors name the flag and file; never a secret.
-  const std::string listen = absl::GetFlag(FLAGS_listen);
-  security::ServerSecurityFlags security_flags;
-  security_flags.listen = listen;
-  security_flags.tls.cert = absl::GetFlag(FLAGS_tls_cert);
-  security_flags.tls.key = absl::GetFlag(FLAGS_tls_key);
-  security_flags.tls.client_ca = absl::GetFlag(FLAGS_tls_client_ca);
-  security_flags.admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
-  security_flags.allow_insecure_admin = absl::GetFlag(FLAGS_allow_insecure_admin);
+  const std::string& listen = config.listen;
   absl::StatusOr<security::ServerSecurity> security =
-      security::ConfigureServerSecurity(security_flags);
+      security::ConfigureServerSecurity(config.security);
   if (!security.ok()) {
     LogEvent("error", "security_config_invalid",
              {{"reason", std::string(security.status().message())}});
-    return 1;
+    return kExitConfigRefused;
   }
 
   std::unique_ptr<ServerMetrics> metrics;
-  if (const std::string address = absl::GetFlag(FLAGS_metrics_listen); !address.empty()) {
+  if (const std::string& address = config.metrics_listen; !address.empty()) {
     absl::StatusOr<std::unique_ptr<ServerMetrics>> started = ServerMetrics::Start(address);
     if (!started.ok()) {
       LogEvent("error", "metrics_listen_failed",
@@ -184,8 +121,7 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
     LogEvent("info", "metrics_started", {{"listen", address}});
   }
 
-  absl::StatusOr<std::unique_ptr<PluginStore>> store =
-      PluginStore::Create(absl::GetFlag(FLAGS_plugin_cache_dir));
+  absl::StatusOr<std::unique_ptr<PluginStore>> store = PluginStore::Create(config.plugin_cache_dir);
   if (!store.ok()) {
     LogEvent("error", "plugin_cache_failed", {{"reason", std::string(store.status().message())}});
     return 1;
@@ -195,28 +131,10 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
   ServingCatalog serving;
   CatalogReloader reloader(&serving, catalog, options);
 
-  RequestLimits limits;
-  limits.max_orders = static_cast<size_t>(absl::GetFlag(FLAGS_max_orders_per_customer));
-  limits.max_tags = static_cast<size_t>(absl::GetFlag(FLAGS_max_tags_per_customer));
-  StreamLimits stream_limits;
-  stream_limits.max_concurrent_streams =
-      static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_score_streams)));
-  stream_limits.max_pending_writes =
-      static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_stream_max_pending_writes)));
-  const int32_t stream_deadline_seconds = absl::GetFlag(FLAGS_default_stream_deadline_seconds);
-  stream_limits.default_deadline = stream_deadline_seconds > 0
-                                       ? absl::Seconds(stream_deadline_seconds)
-                                       : absl::InfiniteDuration();
-  UnaryLimits unary_limits;
-  const int32_t deadline_ms = absl::GetFlag(FLAGS_default_deadline_ms);
-  unary_limits.default_deadline =
-      deadline_ms > 0 ? absl::Milliseconds(deadline_ms) : absl::InfiniteDuration();
-  unary_limits.max_inflight_calls =
-      static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_inflight_calls)));
   // A plugin's score-time faults, logged with its segmenter's name, rate-limited per segmenter.
   SegmenterFaultLog fault_log;
-  PersonaScoringService scoring(&serving, limits, metrics.get(), stream_limits, unary_limits,
-                                &fault_log);
+  PersonaScoringService scoring(&serving, config.request_limits, metrics.get(),
+                                config.stream_limits, config.unary_limits, &fault_log);
   CatalogAdminService admin(&serving, &reloader, metrics.get());
   // CatalogAdmin is registered behind its access gate: refused callers never reach `admin`.
   security::AdminAccessGate admin_gate(security->admin_policy, &admin, metrics.get());
@@ -225,19 +143,16 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
   grpc::ServerBuilder builder;
   int bound_port = 0;
   builder.AddListeningPort(listen, security->credentials, &bound_port);
-  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_receive_message_bytes));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
-                             absl::GetFlag(FLAGS_max_concurrent_streams));
-  if (const int32_t age = absl::GetFlag(FLAGS_max_connection_age_seconds); age > 0) {
-    const auto to_ms = [](int64_t seconds) {
-      return static_cast<int>(std::min<int64_t>(seconds * 1000, std::numeric_limits<int>::max()));
+  builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config.max_concurrent_streams);
+  if (config.max_connection_age > absl::ZeroDuration()) {
+    const auto to_ms = [](absl::Duration d) {
+      return static_cast<int>(
+          std::min<int64_t>(absl::ToInt64Milliseconds(d), std::numeric_limits<int>::max()));
     };
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, to_ms(age));
-    // Long enough for a bulk stream started just before the GOAWAY to end on its own.
-    const int32_t grace_seconds =
-        std::max(stream_deadline_seconds > 0 ? stream_deadline_seconds : 24 * 3600,
-                 absl::GetFlag(FLAGS_shutdown_grace_seconds));
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, to_ms(grace_seconds));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, to_ms(config.max_connection_age));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               to_ms(config.max_connection_age_grace));
   }
   builder.RegisterService(&scoring);
   builder.RegisterService(&admin_gate);
@@ -279,10 +194,9 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
   reloader.PostReload(nullptr);
 
   std::unique_ptr<CatalogWatcher> watcher;
-  if (absl::GetFlag(FLAGS_watch_catalog)) {
-    absl::StatusOr<std::unique_ptr<CatalogWatcher>> started =
-        CatalogWatcher::Start(catalog, absl::Milliseconds(absl::GetFlag(FLAGS_watch_debounce_ms)),
-                              [&reloader] { reloader.PostReloadIfChanged(); });
+  if (config.watch_catalog) {
+    absl::StatusOr<std::unique_ptr<CatalogWatcher>> started = CatalogWatcher::Start(
+        catalog, config.watch_debounce, [&reloader] { reloader.PostReloadIfChanged(); });
     if (started.ok()) {
       watcher = *std::move(started);
     } else {
@@ -302,22 +216,28 @@ int Serve(const std::string& catalog, CatalogLoaderOptions options) {
     }
     break;
   }
-  watcher.reset();  // no reloads start while draining
   LogEvent("info", "shutdown_started",
-           {{"drain_seconds", std::to_string(absl::GetFlag(FLAGS_drain_seconds))},
-            {"grace_seconds", std::to_string(absl::GetFlag(FLAGS_shutdown_grace_seconds))}});
+           {{"drain_seconds", std::to_string(absl::ToInt64Seconds(config.drain))},
+            {"grace_seconds", std::to_string(absl::ToInt64Seconds(config.shutdown_grace))}});
+  watcher.reset();  // no reloads start while draining
   // Every service reports NOT_SERVING and Watch streams end now; new calls are still
   // served during the drain, so callers that have not noticed yet do not fail.
   health.Shutdown();
-  absl::SleepFor(absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
-  server->Shutdown(std::chrono::system_clock::now() +
-                   std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  absl::SleepFor(config.drain);
+  server->Shutdown(absl::ToChronoTime(absl::Now() + config.shutdown_grace));
   server->Wait();
   // The listener touches objects destroyed before the reloader; a reload still queued must
   // not reach them. set_listener waits for one in progress.
   reloader.set_listener(nullptr);
-  LogEvent("info", "shutdown_complete");
   return 0;
+}
+
+int Serve(const ServerConfig& config, const CatalogLoaderOptions& options) {
+  const int exit_code = ServeUntilSignal(config, options);
+  // Logged only now, after the server, the reloader's thread, the plugin store and the metrics
+  // endpoint are all gone: the time from shutdown_started to here is the whole shutdown.
+  if (exit_code == 0) LogEvent("info", "shutdown_complete");
+  return exit_code;
 }
 
 }  // namespace
@@ -327,15 +247,17 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "persona-server --catalog=PATH [--listen=HOST:PORT] [--plugin_dir=DIR] [--validate]\n"
       "Scores customers against marketing personas over gRPC (persona.v1).");
+  persona::ConfigureServerUsage();
   absl::ParseCommandLine(argc, argv);
-  const std::string catalog = absl::GetFlag(FLAGS_catalog);
-  if (catalog.empty()) {
-    std::fprintf(stderr, "error: --catalog is required (a catalog JSON file or directory)\n");
-    return 2;
+  absl::StatusOr<persona::ServerConfig> config = persona::ServerConfigFromFlags();
+  if (!config.ok()) {
+    std::fprintf(stderr, "error: %s\n(persona-server --help lists every flag and its default)\n",
+                 std::string(config.status().message()).c_str());
+    return persona::kExitConfigRefused;
   }
   persona::CatalogLoaderOptions options;
-  options.plugin_dir = absl::GetFlag(FLAGS_plugin_dir);
+  options.plugin_dir = config->plugin_dir;
   if (options.plugin_dir.empty()) options.plugin_dir = persona::DefaultPluginDir();
-  if (absl::GetFlag(FLAGS_validate)) return persona::Validate(catalog, options);
-  return persona::Serve(catalog, options);
+  if (config->validate_only) return persona::Validate(*config, options);
+  return persona::Serve(*config, options);
 }

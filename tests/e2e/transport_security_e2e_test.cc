@@ -266,43 +266,45 @@ TEST_F(E2eTransportSecurity, TokenOverTlsOnNonLoopbackBindHasNoWarning) {
   }
 }
 
+// Exit 2: the configuration was refused before anything was bound (1 is a failure while
+// running). Every message names the flag and the file at fault.
 TEST_F(E2eTransportSecurity, StartupIsRefusedForUnsafeOrBrokenConfigurations) {
   const std::string missing = dir_.path() + "/missing.crt";
   ProcessResult bad_cert = RunServer({"--tls_cert=" + missing, "--tls_key=" + pki_.server_key});
-  EXPECT_EQ(bad_cert.exit_code, 1) << bad_cert.Describe();
+  EXPECT_EQ(bad_cert.exit_code, 2) << bad_cert.Describe();
   EXPECT_THAT(bad_cert.err, HasSubstr("--tls_cert=" + missing + ": cannot be read"));
 
   ProcessResult mismatched =
       RunServer({"--tls_cert=" + pki_.server_cert, "--tls_key=" + pki_.client_key});
-  EXPECT_EQ(mismatched.exit_code, 1) << mismatched.Describe();
+  EXPECT_EQ(mismatched.exit_code, 2) << mismatched.Describe();
   EXPECT_THAT(mismatched.err, HasSubstr("is not the private key"));
 
   ProcessResult half = RunServer({"--tls_cert=" + pki_.server_cert});
-  EXPECT_EQ(half.exit_code, 1) << half.Describe();
+  EXPECT_EQ(half.exit_code, 2) << half.Describe();
   EXPECT_THAT(half.err, HasSubstr("--tls_key is not"));
 
   ProcessResult open_admin = RunServer({"--listen=0.0.0.0:0"});
-  EXPECT_EQ(open_admin.exit_code, 1) << open_admin.Describe();
+  EXPECT_EQ(open_admin.exit_code, 2) << open_admin.Describe();
   EXPECT_THAT(open_admin.err, HasSubstr("is not a loopback address"));
   EXPECT_THAT(open_admin.err, Not(HasSubstr("server_started")));
 
   // TLS without client certificates still leaves admin without credentials.
   ProcessResult tls_only = RunServer(
       {"--listen=[::]:0", "--tls_cert=" + pki_.server_cert, "--tls_key=" + pki_.server_key});
-  EXPECT_EQ(tls_only.exit_code, 1) << tls_only.Describe();
+  EXPECT_EQ(tls_only.exit_code, 2) << tls_only.Describe();
   EXPECT_THAT(tls_only.err, HasSubstr("is not a loopback address"));
 
   const std::string readable = TokenFile(kToken, 0644);
   ProcessResult world_readable =
       RunServer({"--listen=0.0.0.0:0", "--admin_token_file=" + readable});
-  EXPECT_EQ(world_readable.exit_code, 1) << world_readable.Describe();
+  EXPECT_EQ(world_readable.exit_code, 2) << world_readable.Describe();
   EXPECT_THAT(world_readable.err, HasSubstr("--admin_token_file=" + readable));
   EXPECT_THAT(world_readable.err, HasSubstr("group or others"));
   EXPECT_THAT(world_readable.err, Not(HasSubstr(kToken)));
 
   const std::string empty = TokenFile("\n");
   ProcessResult empty_token = RunServer({"--listen=0.0.0.0:0", "--admin_token_file=" + empty});
-  EXPECT_EQ(empty_token.exit_code, 1) << empty_token.Describe();
+  EXPECT_EQ(empty_token.exit_code, 2) << empty_token.Describe();
   EXPECT_THAT(empty_token.err, HasSubstr("empty"));
 }
 
