@@ -51,13 +51,12 @@ std::unique_ptr<CatalogSnapshot> TwoFailingSegmenters() {
     slot.criterion_of.push_back(static_cast<uint32_t>(persona.criteria.size()));
     const auto index = static_cast<uint32_t>(snapshot->segmenters.size());
     persona.criteria.push_back(CompiledCriterion{index, 0, 1.0, false, 0.0, 0.5});
-    snapshot->slot_offsets.push_back(index);
     snapshot->segmenters.push_back(std::move(slot));
   }
   persona.total_weight = 2.0;
   snapshot->personas.push_back(std::move(persona));
   snapshot->persona_index["p"] = 0;
-  snapshot->criterion_count = 2;
+  FinishCatalogSnapshot(snapshot.get());  // as the loader does before publishing
   return snapshot;
 }
 
