@@ -213,6 +213,17 @@ TEST(RequestRulesTest, EveryRuleHasABadExampleAndEveryExampleARule) {
   }
 }
 
+// What the compiler's TableIsWellFormed cannot check in every build mode: the function
+// pointers each rule needs.
+TEST(RequestRulesTest, EveryRuleHasItsReaderAndEveryEnumRuleItsNames) {
+  for (const RequestRule& rule : kRequestRules) {
+    EXPECT_NE(rule.read, nullptr) << "rule \"" << rule.name << "\" reads no field";
+    if (rule.kind == RuleKind::kEnumKnown) {
+      EXPECT_NE(rule.known, nullptr) << "enum rule \"" << rule.name << "\" knows no values";
+    }
+  }
+}
+
 TEST(RequestRulesTest, ValidRequestsPassBothPasses) {
   for (const ScoreCustomerRequest& request :
        {ScoreCustomerRequest(), ValidRequest(), FullValidRequest()}) {
