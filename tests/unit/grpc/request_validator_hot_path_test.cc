@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "service/grpc/customer_view.h"
 #include "service/grpc/request_validator.h"
 
 namespace {
@@ -146,6 +147,23 @@ TEST(RequestValidatorHotPathTest, TheCheckStopsWithoutAllocatingOnABrokenRuleToo
   counting = false;
   EXPECT_FALSE(passes);
   EXPECT_EQ(allocations, 0u);
+}
+
+TEST(RequestValidatorHotPathTest, AWarmCustomerViewIsRebuiltWithoutAllocating) {
+  const ScoreCustomerRequest request = BusyValidRequest();
+  CustomerView view;
+  view.Reset(request.customer(), kNow);  // warms the buffers and the time zone cache
+  ScoreCustomerRequest smaller = request;
+  smaller.mutable_customer()->mutable_behavior()->mutable_events()->RemoveLast();
+  allocations = 0;
+  counting = true;
+  view.Reset(request.customer(), kNow);
+  view.Reset(smaller.customer(), kNow);
+  view.Reset(request.customer(), kNow);
+  counting = false;
+  EXPECT_EQ(allocations, 0u);
+  EXPECT_EQ(view.get().event_count, 64u);
+  EXPECT_EQ(view.get().utc_offset_seconds, 7 * 3600);
 }
 
 }  // namespace
