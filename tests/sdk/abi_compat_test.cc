@@ -1,7 +1,8 @@
 // The ABI compatibility rule, end to end through the server's own loader: majors must match
 // and the host's minor must be >= the plugin's. A plugin built against an older minor (the
-// frozen 1.0 header) still loads and scores, with every field added since read as absent;
-// a newer minor or another major is refused with a message naming both versions.
+// frozen 1.0 and 1.1 headers) still loads and scores, with every field added since read as
+// absent; a newer minor or another major is refused with a message naming both versions
+// (abi_1_1_host_test.cc holds an older host to the same rule).
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -101,6 +102,19 @@ TEST(OlderMinorPluginTest, CreatesCompilesAndScores) {
   EXPECT_DOUBLE_EQ(score.affinity, 0.75);
 }
 
+TEST(OlderMinorPluginTest, A1Dot1PluginLoadsWithItsParamsDocAndWithout1Dot2Fields) {
+  auto library = PluginLibrary::Load(Fixture("abi_minor_1_1"));
+  ASSERT_TRUE(library.ok()) << library.status();
+  EXPECT_EQ((*library)->abi_version(), "1.1");
+  const PersonaSegmenterPlugin& api = (*library)->api();
+  EXPECT_LT(api.struct_size, sizeof(PersonaSegmenterPlugin));
+  EXPECT_THAT(std::string(api.params_doc.data, api.params_doc.size), HasSubstr("\"example\""));
+  // 0xAB bytes follow the fixture's struct where 1.2's fields would be: not read.
+  EXPECT_EQ(api.has_default_missing_affinity, 0);
+  EXPECT_EQ(api.default_missing_affinity, 0.0);
+  EXPECT_EQ((*library)->default_missing_affinity(), std::nullopt);
+}
+
 class CatalogAbiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -147,6 +161,25 @@ TEST_F(CatalogAbiTest, OlderMinorServesBesideCurrentMinor) {
   ASSERT_FALSE(scored.labels.empty());
   EXPECT_EQ(scored.labels[0].key, "legacy");
   EXPECT_EQ(scored.labels[0].value, "legacy");
+}
+
+TEST_F(CatalogAbiTest, A1Dot1PluginServesBesideCurrentMinor) {
+  CatalogLoadResult result = Load("libsegmenter_abi_minor_1_1.so");
+  ASSERT_TRUE(result.ok()) << result.problems.front().ToString();
+  const CatalogSnapshot& snapshot = *result.snapshot;
+  EXPECT_EQ(snapshot.segmenters[0].info.abi_version, "1.1");
+  EXPECT_EQ(snapshot.segmenters[0].info.default_missing_affinity, 0.5);
+
+  PersonaCustomer customer{};
+  customer.struct_size = sizeof(customer);
+  ScoreOptions options;
+  ScoreResult scored;
+  ScoreCustomer(snapshot, customer, options, &scored);
+  EXPECT_EQ(scored.segmenter_faults, 0u);
+  ASSERT_EQ(scored.matches.size(), 1u);
+  EXPECT_DOUBLE_EQ(scored.matches[0].score, (0.625 + 0.25) / 2);
+  ASSERT_FALSE(scored.labels.empty());
+  EXPECT_EQ(scored.labels[0].value, "legacy_1_1");
 }
 
 TEST_F(CatalogAbiTest, NewerMinorIsRefusedWithBothVersions) {
