@@ -203,6 +203,7 @@ void Demographics(Rng& rng, const Archetype& a, bool random, Customer* c) {
     l->set_country(std::string(place.country));
     l->set_region(std::string(place.region));
     l->set_city(std::string(place.city));
+    l->set_time_zone(std::string(place.time_zone));
     const double r = rng.Uniform();
     const double urban = random ? 0.4 : a.urban_share;
     const double rural = random ? 0.2 : a.rural_share;
@@ -290,6 +291,53 @@ void Psychographics(Rng& rng, const Archetype& a, bool random, Customer* c) {
   list(a.channels, kChannels, [&] { return p()->mutable_preferred_channels(); });
 }
 
+// 2025-01-01T00:00:00Z: every generated date lies before it.
+constexpr int64_t kGeneratedBefore = 1735689600;
+constexpr int kGeneratedBeforeYear = 2025;
+
+void CustomerModelV2(Rng& rng, Customer* c) {
+  if (!rng.Chance(kMissing)) {
+    auto* birth = c->mutable_demographics()->mutable_birth_date();
+    const auto& d = c->demographics();
+    // Consistent with the age when there is one; some give only the day (year unknown).
+    const bool year_known = !rng.Chance(0.1);
+    birth->set_year(!year_known   ? 0
+                    : d.has_age() ? kGeneratedBeforeYear - 1 - static_cast<int32_t>(d.age())
+                                  : static_cast<int32_t>(rng.Int(1950, 2005)));
+    birth->set_month(static_cast<int32_t>(rng.Int(1, 12)));
+    birth->set_day(static_cast<int32_t>(rng.Int(1, 28)));
+  }
+  if (!rng.Chance(kMissing)) {
+    c->mutable_signup_time()->set_seconds(
+        rng.Int(kGeneratedBefore - 10 * 365 * 86400LL, kGeneratedBefore - 1));
+  }
+  if (rng.Chance(0.6)) {
+    c->mutable_behavior()->mutable_satisfaction()->set_nps(static_cast<int32_t>(rng.Int(0, 10)));
+  }
+  if (rng.Chance(0.5)) {
+    c->mutable_behavior()->mutable_satisfaction()->set_csat(static_cast<int32_t>(rng.Int(1, 5)));
+  }
+  if (!rng.Chance(kMissing)) {
+    const double r = rng.Uniform();
+    c->mutable_digital()->set_primary_device(r < 0.6   ? persona::v1::DEVICE_MOBILE
+                                             : r < 0.9 ? persona::v1::DEVICE_DESKTOP
+                                                       : persona::v1::DEVICE_TABLET);
+  }
+  if (!rng.Chance(kMissing)) {
+    for (std::string_view channel : kContactOptIns) {
+      if (rng.Chance(0.5)) c->mutable_digital()->add_contact_opt_ins(std::string(channel));
+    }
+  }
+  if (!rng.Chance(kMissing)) {
+    for (std::string_view name : kPlatforms) {
+      if (!rng.Chance(0.35)) continue;
+      auto* platform = c->mutable_digital()->add_platforms();
+      platform->set_name(std::string(name));
+      if (!rng.Chance(0.2)) platform->set_sessions_30d(static_cast<int32_t>(rng.Int(0, 60)));
+    }
+  }
+}
+
 }  // namespace
 
 void CustomerGenerator::Next(Customer* customer) {
@@ -304,6 +352,7 @@ void CustomerGenerator::Next(Customer* customer) {
   Demographics(rng_, a, random, customer);
   Behavior(rng_, a, random, customer);
   Psychographics(rng_, a, random, customer);
+  CustomerModelV2(v2_rng_, customer);
 }
 
 }  // namespace synthetic

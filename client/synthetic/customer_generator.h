@@ -14,15 +14,20 @@ namespace synthetic {
 // mother, loyal champion, high-value customer at risk, urban trendsetter) and a uniformly
 // random one, with ~8% of each field group left out (every field is optional).
 // Behaviour is an RFM summary (no order list), which keeps scoring independent of the date.
+// The customer model's later fields (birth date, signup time, satisfaction, digital presence)
+// come from a second stream of the same seed, so adding them left every earlier field of
+// every customer as it was; their dates lie before 2025, so they are valid for any as_of
+// after that. Only what a CSV row can hold is generated (no platform last_seen).
 class CustomerGenerator {
  public:
-  explicit CustomerGenerator(uint64_t seed) : rng_(seed) {}
+  explicit CustomerGenerator(uint64_t seed) : rng_(seed), v2_rng_(seed ^ 0x5632000000000000ULL) {}
 
   // The next customer ("cust-00000001", "cust-00000002", …) into `customer` (cleared first).
   void Next(persona::v1::Customer* customer);
 
  private:
   Rng rng_;
+  Rng v2_rng_;
   uint64_t index_ = 0;
 };
 
