@@ -81,6 +81,8 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE gzip)
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME persona-server)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SHLIBDEPS ON)
+# Not a library: /usr/share/zoneinfo, where requests' customer time zones are looked up.
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "tzdata")
 set(CPACK_COMPONENT_SERVER_DESCRIPTION
     "persona-server, persona-cli and persona-plugin-check with the bundled demographic, RFM \
 and psychographic segmenters, a default catalog and a systemd unit. Plugin ABI \

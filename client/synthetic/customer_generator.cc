@@ -203,6 +203,7 @@ void Demographics(Rng& rng, const Archetype& a, bool random, Customer* c) {
     l->set_country(std::string(place.country));
     l->set_region(std::string(place.region));
     l->set_city(std::string(place.city));
+    l->set_time_zone(std::string(place.time_zone));
     const double r = rng.Uniform();
     const double urban = random ? 0.4 : a.urban_share;
     const double rural = random ? 0.2 : a.rural_share;
@@ -290,6 +291,67 @@ void Psychographics(Rng& rng, const Archetype& a, bool random, Customer* c) {
   list(a.channels, kChannels, [&] { return p()->mutable_preferred_channels(); });
 }
 
+// The proleptic Gregorian year (UTC) of an instant (days_from_civil's inverse, H. Hinnant).
+int64_t YearOf(int64_t unix_seconds) {
+  const int64_t days =
+      unix_seconds >= 0 ? unix_seconds / 86400 : -((-unix_seconds + 86399) / 86400);
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+}
+
+// Every date lies before `before`: birth dates in an earlier year, signups in the ten years
+// before it.
+void CustomerModelV2(Rng& rng, int64_t before, Customer* c) {
+  const int64_t last_year = YearOf(before) - 1;  // every day of it is before `before`
+  if (!rng.Chance(kMissing)) {
+    auto* birth = c->mutable_demographics()->mutable_birth_date();
+    const auto& d = c->demographics();
+    // Consistent with the age when there is one; some give only the day (year unknown).
+    const bool year_known = !rng.Chance(0.1);
+    // 1950..2005 when `before` is the default 2025-01-01.
+    const int64_t year = !year_known   ? 0
+                         : d.has_age() ? last_year - d.age()
+                                       : rng.Int(1950, 2005) + (last_year - 2024);
+    // The server takes years 1900 .. as_of's; before that, only the day is known.
+    birth->set_year(year >= 1900 ? static_cast<int32_t>(year) : 0);
+    birth->set_month(static_cast<int32_t>(rng.Int(1, 12)));
+    birth->set_day(static_cast<int32_t>(rng.Int(1, 28)));
+  }
+  if (!rng.Chance(kMissing)) {
+    c->mutable_signup_time()->set_seconds(rng.Int(before - 10 * 365 * 86400LL, before - 1));
+  }
+  if (rng.Chance(0.6)) {
+    c->mutable_behavior()->mutable_satisfaction()->set_nps(static_cast<int32_t>(rng.Int(0, 10)));
+  }
+  if (rng.Chance(0.5)) {
+    c->mutable_behavior()->mutable_satisfaction()->set_csat(static_cast<int32_t>(rng.Int(1, 5)));
+  }
+  if (!rng.Chance(kMissing)) {
+    const double r = rng.Uniform();
+    c->mutable_digital()->set_primary_device(r < 0.6   ? persona::v1::DEVICE_MOBILE
+                                             : r < 0.9 ? persona::v1::DEVICE_DESKTOP
+                                                       : persona::v1::DEVICE_TABLET);
+  }
+  if (!rng.Chance(kMissing)) {
+    for (std::string_view channel : kContactOptIns) {
+      if (rng.Chance(0.5)) c->mutable_digital()->add_contact_opt_ins(std::string(channel));
+    }
+  }
+  if (!rng.Chance(kMissing)) {
+    for (std::string_view name : kPlatforms) {
+      if (!rng.Chance(0.35)) continue;
+      auto* platform = c->mutable_digital()->add_platforms();
+      platform->set_name(std::string(name));
+      if (!rng.Chance(0.2)) platform->set_sessions_30d(static_cast<int32_t>(rng.Int(0, 60)));
+    }
+  }
+}
+
 }  // namespace
 
 void CustomerGenerator::Next(Customer* customer) {
@@ -304,6 +366,7 @@ void CustomerGenerator::Next(Customer* customer) {
   Demographics(rng_, a, random, customer);
   Behavior(rng_, a, random, customer);
   Psychographics(rng_, a, random, customer);
+  CustomerModelV2(v2_rng_, dates_before_, customer);
 }
 
 }  // namespace synthetic

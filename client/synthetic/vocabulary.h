@@ -76,16 +76,28 @@ struct Place {
   std::string_view country;
   std::string_view region;
   std::string_view city;
+  std::string_view time_zone;
 };
-inline constexpr Place kPlaces[] = {
-    {"ID", "West Java", "Bandung"},   {"ID", "Jakarta", "Jakarta"},
-    {"ID", "Bali", "Denpasar"},       {"DE", "Berlin", "Berlin"},
-    {"DE", "Bavaria", "Munich"},      {"DE", "Hamburg", "Hamburg"},
-    {"US", "California", "Oakland"},  {"US", "Texas", "Austin"},
-    {"US", "Ohio", "Columbus"},       {"BR", "Sao Paulo", "Campinas"},
-    {"IN", "Karnataka", "Bengaluru"}, {"GB", "England", "Leeds"},
-    {"FR", "Occitanie", "Toulouse"},  {"JP", "Osaka", "Osaka"},
-    {"NO", "Vestland", "Bergen"}};
+inline constexpr Place kPlaces[] = {{"ID", "West Java", "Bandung", "Asia/Jakarta"},
+                                    {"ID", "Jakarta", "Jakarta", "Asia/Jakarta"},
+                                    {"ID", "Bali", "Denpasar", "Asia/Makassar"},
+                                    {"DE", "Berlin", "Berlin", "Europe/Berlin"},
+                                    {"DE", "Bavaria", "Munich", "Europe/Berlin"},
+                                    {"DE", "Hamburg", "Hamburg", "Europe/Berlin"},
+                                    {"US", "California", "Oakland", "America/Los_Angeles"},
+                                    {"US", "Texas", "Austin", "America/Chicago"},
+                                    {"US", "Ohio", "Columbus", "America/New_York"},
+                                    {"BR", "Sao Paulo", "Campinas", "America/Sao_Paulo"},
+                                    {"IN", "Karnataka", "Bengaluru", "Asia/Kolkata"},
+                                    {"GB", "England", "Leeds", "Europe/London"},
+                                    {"FR", "Occitanie", "Toulouse", "Europe/Paris"},
+                                    {"JP", "Osaka", "Osaka", "Asia/Tokyo"},
+                                    {"NO", "Vestland", "Bergen", "Europe/Oslo"}};
+
+// Where customers shop or socialise, and the channels they may agree to be contacted on.
+inline constexpr std::string_view kPlatforms[] = {"instagram", "tiktok",   "shopee",
+                                                  "web",       "facebook", "tokopedia"};
+inline constexpr std::string_view kContactOptIns[] = {"email", "sms", "whatsapp", "push"};
 
 inline constexpr std::string_view kRfmSegments[] = {
     "champions",      "loyal_customers", "potential_loyalist", "new_customers",

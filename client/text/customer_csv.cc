@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/text/json_writer.h"
 #include "client/text/strings.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace persona {
 namespace {
@@ -42,6 +44,14 @@ enum Field : int {
   kAgreeableness,
   kNeuroticism,
   kPreferredChannels,
+  kTimeZone,
+  kBirthDate,
+  kSignupTime,
+  kNps,
+  kCsat,
+  kPrimaryDevice,
+  kContactOptIns,
+  kPlatforms,
   kFieldCount,
   kAttribute = kFieldCount,  // attr.KEY
 };
@@ -73,6 +83,14 @@ constexpr std::string_view kNames[kFieldCount] = {
     "agreeableness",
     "neuroticism",
     "preferred_channels",
+    "time_zone",
+    "birth_date",
+    "signup_time",
+    "nps",
+    "csat",
+    "primary_device",
+    "contact_opt_ins",
+    "platforms",
 };
 
 constexpr std::string_view kAttributePrefix = "attr.";
@@ -88,6 +106,35 @@ absl::Status BadCell(int field, std::string_view key, std::string_view value,
 bool ParseUint(std::string_view text, uint32_t* out) {
   const auto result = std::from_chars(text.data(), text.data() + text.size(), *out);
   return result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+bool ParseInt(std::string_view text, int32_t* out) {
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+// "YYYY-MM-DD"; "0000-MM-DD" when the year is unknown. Whether it is a real date is the
+// server's to say (it names the field).
+bool ParseDate(std::string_view text, persona::v1::CalendarDate* out) {
+  int32_t year = 0, month = 0, day = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  if (!ParseInt(text.substr(0, 4), &year) || !ParseInt(text.substr(5, 2), &month) ||
+      !ParseInt(text.substr(8, 2), &day)) {
+    return false;
+  }
+  out->set_year(year);
+  out->set_month(month);
+  out->set_day(day);
+  return true;
+}
+
+std::string FormatDate(const persona::v1::CalendarDate& date) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%04d-%02d-%02d", date.year(), date.month(), date.day());
+  return text;
 }
 
 bool ParseDouble(std::string_view text, double* out) {
@@ -130,6 +177,7 @@ std::string JoinList(const Repeated& list) {
 
 absl::Status ParseCell(int field, const std::string& key, std::string_view cell, Customer* c) {
   uint32_t whole = 0;
+  int32_t integer = 0;
   double number = 0;
   // Sub-messages are created only for the cells given.
   const auto d = [c] { return c->mutable_demographics(); };
@@ -253,6 +301,56 @@ absl::Status ParseCell(int field, const std::string& key, std::string_view cell,
     case kPreferredChannels:
       AddList(cell, c->mutable_psychographics()->mutable_preferred_channels());
       return absl::OkStatus();
+    case kTimeZone:
+      d()->mutable_location()->set_time_zone(std::string(cell));
+      return absl::OkStatus();
+    case kBirthDate:
+      if (!ParseDate(cell, d()->mutable_birth_date())) {
+        return BadCell(field, key, cell, "not a date YYYY-MM-DD (0000-MM-DD: year unknown)");
+      }
+      return absl::OkStatus();
+    case kSignupTime:
+      if (!google::protobuf::util::TimeUtil::FromString(std::string(cell),
+                                                        c->mutable_signup_time())) {
+        return BadCell(field, key, cell, "not an RFC 3339 time such as 2024-03-01T09:30:00Z");
+      }
+      return absl::OkStatus();
+    case kNps:
+    case kCsat: {
+      if (!ParseInt(cell, &integer)) return BadCell(field, key, cell, "not a whole number");
+      auto* satisfaction = c->mutable_behavior()->mutable_satisfaction();
+      if (field == kNps) satisfaction->set_nps(integer);
+      if (field == kCsat) satisfaction->set_csat(integer);
+      return absl::OkStatus();
+    }
+    case kPrimaryDevice: {
+      persona::v1::Device value;
+      if (!ParseEnum(cell, "DEVICE_", &persona::v1::Device_Parse, &value)) {
+        return BadCell(field, key, cell, "not one of mobile, desktop, tablet");
+      }
+      c->mutable_digital()->set_primary_device(value);
+      return absl::OkStatus();
+    }
+    case kContactOptIns:
+      AddList(cell, c->mutable_digital()->mutable_contact_opt_ins());
+      return absl::OkStatus();
+    case kPlatforms: {
+      auto* digital = c->mutable_digital();
+      for (std::string_view item : SplitList(cell)) {
+        const size_t colon = item.rfind(':');
+        auto* platform = digital->add_platforms();
+        platform->set_name(std::string(Trim(item.substr(0, colon))));
+        if (colon != std::string_view::npos) {
+          if (!ParseInt(Trim(item.substr(colon + 1)), &integer)) {
+            return BadCell(field, key, item,
+                           "a platform is \"name\" or \"name:sessions_30d\" with a whole number");
+          }
+          platform->set_sessions_30d(integer);
+        }
+        if (platform->name().empty()) return BadCell(field, key, item, "a platform needs a name");
+      }
+      return absl::OkStatus();
+    }
     case kAttribute:
       (*c->mutable_attributes())[key] = std::string(cell);
       return absl::OkStatus();
@@ -335,6 +433,35 @@ std::string FormatCell(int field, const std::string& key, const Customer& c) {
       return t.has_neuroticism() ? FormatDouble(t.neuroticism()) : "";
     case kPreferredChannels:
       return JoinList(p.preferred_channels());
+    case kTimeZone:
+      return l.time_zone();
+    case kBirthDate:
+      return d.has_birth_date() ? FormatDate(d.birth_date()) : "";
+    case kSignupTime:
+      return c.has_signup_time() ? google::protobuf::util::TimeUtil::ToString(c.signup_time()) : "";
+    case kNps:
+      return c.behavior().satisfaction().has_nps()
+                 ? std::to_string(c.behavior().satisfaction().nps())
+                 : "";
+    case kCsat:
+      return c.behavior().satisfaction().has_csat()
+                 ? std::to_string(c.behavior().satisfaction().csat())
+                 : "";
+    case kPrimaryDevice:
+      return c.digital().primary_device() == 0
+                 ? ""
+                 : ShortName(persona::v1::Device_Name(c.digital().primary_device()), "DEVICE_");
+    case kContactOptIns:
+      return JoinList(c.digital().contact_opt_ins());
+    case kPlatforms: {
+      // last_seen has no column: JSON carries it.
+      std::string out;
+      for (const auto& platform : c.digital().platforms()) {
+        absl::StrAppend(&out, out.empty() ? "" : ";", platform.name());
+        if (platform.has_sessions_30d()) absl::StrAppend(&out, ":", platform.sessions_30d());
+      }
+      return out;
+    }
     case kAttribute: {
       const auto it = c.attributes().find(key);
       return it == c.attributes().end() ? "" : it->second;

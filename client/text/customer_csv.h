@@ -14,8 +14,9 @@ namespace persona {
 // any order; client/README.md lists them). An empty cell means "not given". Lists are
 // separated by ';' ("email;sms"), interests are "tag:strength;tag:strength" (a tag without
 // ":strength" has strength 1), enums take the short or the full name ("female" or
-// "GENDER_FEMALE", any case), and a column "attr.KEY" fills attributes[KEY]. Orders have no
-// column: give the precomputed RFM summary instead.
+// "GENDER_FEMALE", any case), dates are YYYY-MM-DD, times RFC 3339, platforms are
+// "name:sessions_30d;name", and a column "attr.KEY" fills attributes[KEY]. Orders, events and
+// life events have no column: give the precomputed RFM summary, or use JSON.
 class CustomerCsvSchema {
  public:
   // Maps a header row to columns. An unknown column name is an error, so a typo cannot

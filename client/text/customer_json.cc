@@ -22,6 +22,10 @@ void StringList(JsonWriter& json, std::string_view key, const Strings& values) {
   json.EndArray();
 }
 
+void Time(JsonWriter& json, std::string_view key, const google::protobuf::Timestamp& time) {
+  json.Key(key).String(google::protobuf::util::TimeUtil::ToString(time));
+}
+
 // Map entries in key order: the only reproducible order.
 template <typename Map>
 std::vector<std::pair<std::string, typename Map::mapped_type>> Sorted(const Map& map) {
@@ -44,6 +48,7 @@ void Demographics(JsonWriter& json, const persona::v1::Demographics& d) {
     if (l.urbanicity() != 0) {
       json.Key("urbanicity").String(persona::v1::Urbanicity_Name(l.urbanicity()));
     }
+    if (!l.time_zone().empty()) json.Key("time_zone").String(l.time_zone());
     json.EndObject();
   }
   if (d.education() != 0) json.Key("education").String(persona::v1::Education_Name(d.education()));
@@ -53,6 +58,14 @@ void Demographics(JsonWriter& json, const persona::v1::Demographics& d) {
     json.Key("marital_status").String(persona::v1::MaritalStatus_Name(d.marital_status()));
   }
   if (d.has_household_size()) json.Key("household_size").Uint(d.household_size());
+  if (d.has_birth_date()) {
+    const persona::v1::CalendarDate& date = d.birth_date();
+    json.Key("birth_date").BeginObject();
+    if (date.year() != 0) json.Key("year").Int(date.year());
+    if (date.month() != 0) json.Key("month").Int(date.month());
+    if (date.day() != 0) json.Key("day").Int(date.day());
+    json.EndObject();
+  }
   json.EndObject();
 }
 
@@ -67,6 +80,22 @@ void Behavior(JsonWriter& json, const persona::v1::Behavior& b) {
         json.Key("time").String(google::protobuf::util::TimeUtil::ToString(o.time()));
       }
       if (o.amount() != 0) json.Key("amount").Number(o.amount());
+      if (!o.items().empty()) {
+        json.Key("items").BeginArray();
+        for (const persona::v1::OrderItem& item : o.items()) {
+          json.BeginObject();
+          if (!item.sku().empty()) json.Key("sku").String(item.sku());
+          if (!item.category().empty()) json.Key("category").String(item.category());
+          if (!item.brand().empty()) json.Key("brand").String(item.brand());
+          if (item.has_quantity()) json.Key("quantity").Int(item.quantity());
+          if (item.has_unit_price()) json.Key("unit_price").Number(item.unit_price());
+          json.EndObject();
+        }
+        json.EndArray();
+      }
+      if (!o.channel().empty()) json.Key("channel").String(o.channel());
+      if (o.has_discount_amount()) json.Key("discount_amount").Number(o.discount_amount());
+      if (!o.voucher_code().empty()) json.Key("voucher_code").String(o.voucher_code());
       json.EndObject();
     }
     json.EndArray();
@@ -83,6 +112,30 @@ void Behavior(JsonWriter& json, const persona::v1::Behavior& b) {
   }
   StringList(json, "preferred_brands", b.preferred_brands());
   StringList(json, "channels", b.channels());
+  if (!b.events().empty()) {
+    json.Key("events").BeginArray();
+    for (const persona::v1::Event& e : b.events()) {
+      json.BeginObject();
+      if (!e.type().empty()) json.Key("type").String(e.type());
+      if (e.has_time()) Time(json, "time", e.time());
+      if (!e.channel().empty()) json.Key("channel").String(e.channel());
+      if (e.device() != 0) json.Key("device").String(persona::v1::Device_Name(e.device()));
+      if (!e.properties().empty()) {
+        json.Key("properties").BeginObject();
+        for (const auto& [key, value] : Sorted(e.properties())) json.Key(key).String(value);
+        json.EndObject();
+      }
+      json.EndObject();
+    }
+    json.EndArray();
+  }
+  if (b.has_satisfaction()) {
+    const persona::v1::Satisfaction& s = b.satisfaction();
+    json.Key("satisfaction").BeginObject();
+    if (s.has_nps()) json.Key("nps").Int(s.nps());
+    if (s.has_csat()) json.Key("csat").Int(s.csat());
+    json.EndObject();
+  }
   json.EndObject();
 }
 
@@ -109,6 +162,26 @@ void Psychographics(JsonWriter& json, const persona::v1::Psychographics& p) {
   json.EndObject();
 }
 
+void Digital(JsonWriter& json, const persona::v1::DigitalPresence& d) {
+  json.Key("digital").BeginObject();
+  if (!d.platforms().empty()) {
+    json.Key("platforms").BeginArray();
+    for (const persona::v1::Platform& p : d.platforms()) {
+      json.BeginObject();
+      if (!p.name().empty()) json.Key("name").String(p.name());
+      if (p.has_sessions_30d()) json.Key("sessions_30d").Int(p.sessions_30d());
+      if (p.has_last_seen()) Time(json, "last_seen", p.last_seen());
+      json.EndObject();
+    }
+    json.EndArray();
+  }
+  if (d.primary_device() != 0) {
+    json.Key("primary_device").String(persona::v1::Device_Name(d.primary_device()));
+  }
+  StringList(json, "contact_opt_ins", d.contact_opt_ins());
+  json.EndObject();
+}
+
 }  // namespace
 
 std::string CustomerToJson(const Customer& customer) {
@@ -123,6 +196,18 @@ std::string CustomerToJson(const Customer& customer) {
     for (const auto& [key, value] : Sorted(customer.attributes())) json.Key(key).String(value);
     json.EndObject();
   }
+  if (customer.has_digital()) Digital(json, customer.digital());
+  if (!customer.life_events().empty()) {
+    json.Key("life_events").BeginArray();
+    for (const persona::v1::LifeEvent& e : customer.life_events()) {
+      json.BeginObject();
+      if (!e.type().empty()) json.Key("type").String(e.type());
+      if (e.has_time()) Time(json, "time", e.time());
+      json.EndObject();
+    }
+    json.EndArray();
+  }
+  if (customer.has_signup_time()) Time(json, "signup_time", customer.signup_time());
   json.EndObject();
   return json.Take();
 }

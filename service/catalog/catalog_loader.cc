@@ -108,6 +108,8 @@ CatalogLoadResult BuildCatalogSnapshot(const CatalogSource& source,
     }
     slot.info.abi_version = library->abi_version();
     slot.info.sha256 = *sha256;
+    slot.info.default_missing_affinity =
+        library->default_missing_affinity().value_or(kDefaultMissingAffinity);
     slot.instance = *std::move(instance);
     slot_of[spec.name()] = static_cast<uint32_t>(snapshot->segmenters.size());
     snapshot->segmenters.push_back(std::move(slot));
@@ -153,8 +155,9 @@ CatalogLoadResult BuildCatalogSnapshot(const CatalogSource& source,
       resolved.required = criterion.required();
       resolved.min_affinity =
           criterion.has_min_affinity() ? criterion.min_affinity() : kDefaultMinAffinity;
-      resolved.missing_affinity =
-          criterion.has_missing_affinity() ? criterion.missing_affinity() : kDefaultMissingAffinity;
+      resolved.missing_affinity = criterion.has_missing_affinity()
+                                      ? criterion.missing_affinity()
+                                      : slot.info.default_missing_affinity;
       slot.criteria.push_back(*compiled);
       slot.persona_of.push_back(static_cast<uint32_t>(snapshot->personas.size()));
       slot.criterion_of.push_back(static_cast<uint32_t>(persona.criteria.size()));

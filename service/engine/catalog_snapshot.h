@@ -23,6 +23,9 @@ struct SegmenterInfo {
   std::string description;
   std::string abi_version;  // "major.minor" the plugin was built against
   std::string sha256;
+  // What its criteria's missing_affinity is when the catalog sets none: the plugin's
+  // declared default (ABI 1.2), else the host's 0.5.
+  double default_missing_affinity = 0.5;
 };
 
 // A segmenter in a snapshot with every criterion that uses it, across all personas, in

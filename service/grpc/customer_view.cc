@@ -1,9 +1,13 @@
 #include "service/grpc/customer_view.h"
 
 #include <algorithm>
+#include <cassert>
 #include <persona/segmenter.hpp>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
+#include "service/grpc/time_zone_cache.h"
 
 namespace persona {
 namespace {
@@ -12,6 +16,40 @@ PersonaString Str(std::string_view s) { return PersonaString{s.data(), s.size()}
 
 PersonaOptionalNumber Number(bool present, double value) {
   return PersonaOptionalNumber{present ? value : 0.0, present ? 1 : 0};
+}
+
+PersonaOptionalTime Time(bool present, const google::protobuf::Timestamp& time) {
+  return PersonaOptionalTime{present ? time.seconds() : 0, present ? 1 : 0};
+}
+
+std::string_view View(PersonaString s) { return std::string_view(s.data, s.size); }
+
+// Fills `order` with the indices of `list` by time, ties in list order. std::sort on the
+// index as tie-break: std::stable_sort allocates a buffer on every call.
+template <typename List>
+void SortByTime(const List& list, std::vector<size_t>* order) {
+  order->clear();
+  for (int i = 0; i < list.size(); ++i) order->push_back(static_cast<size_t>(i));
+  std::sort(order->begin(), order->end(), [&](size_t a, size_t b) {
+    const int64_t ta = list[static_cast<int>(a)].time().seconds();
+    const int64_t tb = list[static_cast<int>(b)].time().seconds();
+    return ta != tb ? ta < tb : a < b;
+  });
+}
+
+// Bytes Token() may append for one customer: every token's untrimmed size.
+size_t TokenBytes(const persona::v1::Customer& customer) {
+  size_t bytes = 0;
+  for (const auto& order : customer.behavior().orders()) {
+    bytes += order.channel().size();
+    for (const auto& item : order.items()) bytes += item.category().size() + item.brand().size();
+  }
+  for (const auto& event : customer.behavior().events()) {
+    bytes += event.type().size() + event.channel().size();
+  }
+  for (const auto& platform : customer.digital().platforms()) bytes += platform.name().size();
+  for (const auto& life_event : customer.life_events()) bytes += life_event.type().size();
+  return bytes;
 }
 
 }  // namespace
@@ -58,6 +96,19 @@ std::string_view EducationName(persona::v1::Education value) {
       return "master";
     case persona::v1::EDUCATION_DOCTORATE:
       return "doctorate";
+    default:
+      return "";
+  }
+}
+
+std::string_view DeviceName(persona::v1::Device value) {
+  switch (value) {
+    case persona::v1::DEVICE_MOBILE:
+      return "mobile";
+    case persona::v1::DEVICE_DESKTOP:
+      return "desktop";
+    case persona::v1::DEVICE_TABLET:
+      return "tablet";
     default:
       return "";
   }
@@ -114,11 +165,146 @@ PersonaStringList CustomerView::FinishList(std::vector<PendingTag>& tags,
   return PersonaStringList{out->data(), out->size()};
 }
 
+PersonaString CustomerView::Token(std::string_view raw) {
+  const std::string_view token = sdk::TrimAsciiWhitespace(raw);
+  if (token.empty()) return PersonaString{};
+  assert(token_bytes_.size() + token.size() <= token_bytes_.capacity());
+  const size_t at = token_bytes_.size();
+  token_bytes_.append(token.data(), token.size());
+  for (size_t i = at; i < token_bytes_.size(); ++i) {
+    token_bytes_[i] = sdk::AsciiLower(token_bytes_[i]);
+  }
+  return Str({token_bytes_.data() + at, token.size()});
+}
+
+void CustomerView::ResetOrders(const persona::v1::Behavior& behavior) {
+  const auto& orders = behavior.orders();
+  SortByTime(orders, &by_time_);
+  orders_.clear();
+  order_details_.clear();
+  items_.clear();
+  for (size_t index : by_time_) {
+    const persona::v1::Order& order = orders[static_cast<int>(index)];
+    orders_.push_back(PersonaOrder{Str(order.order_id()), order.time().seconds(), order.amount()});
+    PersonaOrderDetail detail{};
+    detail.channel = Token(order.channel());
+    detail.discount_amount = Number(order.has_discount_amount(), order.discount_amount());
+    detail.voucher_code = Str(order.voucher_code());
+    // items_ may still grow: the offset becomes a pointer below.
+    detail.item_count = static_cast<size_t>(order.items_size());
+    for (const auto& item : order.items()) {
+      items_.push_back(PersonaOrderItem{Str(item.sku()), Token(item.category()),
+                                        Token(item.brand()),
+                                        Number(item.has_quantity(), item.quantity()),
+                                        Number(item.has_unit_price(), item.unit_price())});
+    }
+    order_details_.push_back(detail);
+  }
+  size_t first_item = 0;
+  for (PersonaOrderDetail& detail : order_details_) {
+    detail.items = detail.item_count == 0 ? nullptr : items_.data() + first_item;
+    first_item += detail.item_count;
+  }
+  view_.orders = orders_.data();
+  view_.order_count = orders_.size();
+  view_.order_details = orders_.empty() ? nullptr : order_details_.data();
+}
+
+void CustomerView::ResetEvents(const persona::v1::Behavior& behavior) {
+  events_.clear();
+  properties_.clear();
+  SortByTime(behavior.events(), &by_time_);
+  for (size_t index : by_time_) {
+    const persona::v1::Event& event = behavior.events(static_cast<int>(index));
+    const size_t first = properties_.size();
+    for (const auto& [key, value] : event.properties()) {
+      properties_.push_back(PersonaKeyValue{Str(key), Str(value)});
+    }
+    std::sort(properties_.begin() + static_cast<std::ptrdiff_t>(first), properties_.end(),
+              [](const PersonaKeyValue& a, const PersonaKeyValue& b) {
+                return View(a.key) < View(b.key);
+              });
+    PersonaEvent out{};
+    out.type = Token(event.type());
+    out.time_unix_seconds = event.time().seconds();
+    out.channel = Token(event.channel());
+    out.device = Str(DeviceName(event.device()));
+    // properties_ may still grow: until the loop ends, `properties` holds the offset.
+    out.properties = nullptr;
+    out.property_count = properties_.size() - first;
+    events_.push_back(out);
+  }
+  size_t first_property = 0;
+  for (PersonaEvent& event : events_) {
+    event.properties = event.property_count == 0 ? nullptr : properties_.data() + first_property;
+    first_property += event.property_count;
+  }
+  view_.events = events_.data();
+  view_.event_count = events_.size();
+  const auto& satisfaction = behavior.satisfaction();
+  view_.nps = Number(satisfaction.has_nps(), satisfaction.nps());
+  view_.csat = Number(satisfaction.has_csat(), satisfaction.csat());
+}
+
+void CustomerView::ResetDigitalAndTriggers(const persona::v1::Customer& customer,
+                                           int64_t as_of_unix_seconds) {
+  const auto& digital = customer.digital();
+  platforms_.clear();
+  for (const auto& platform : digital.platforms()) {
+    PersonaPlatform out{};
+    out.name = Token(platform.name());
+    out.sessions_30d = Number(platform.has_sessions_30d(), platform.sessions_30d());
+    out.last_seen = Time(platform.has_last_seen(), platform.last_seen());
+    platforms_.push_back(out);
+  }
+  const auto name_of = [](const PersonaPlatform& p) { return View(p.name); };
+  std::sort(platforms_.begin(), platforms_.end(),
+            [&](const auto& a, const auto& b) { return name_of(a) < name_of(b); });
+  // Validation rejects names equal after normalisation; keep the first if one slips through.
+  platforms_.erase(
+      std::unique(platforms_.begin(), platforms_.end(),
+                  [&](const auto& a, const auto& b) { return name_of(a) == name_of(b); }),
+      platforms_.end());
+  view_.platforms = platforms_.data();
+  view_.platform_count = platforms_.size();
+  view_.primary_device = Str(DeviceName(digital.primary_device()));
+
+  life_events_.clear();
+  SortByTime(customer.life_events(), &by_time_);
+  for (size_t index : by_time_) {
+    const persona::v1::LifeEvent& life_event = customer.life_events(static_cast<int>(index));
+    life_events_.push_back(PersonaLifeEvent{Token(life_event.type()), life_event.time().seconds()});
+  }
+  view_.life_events = life_events_.data();
+  view_.life_event_count = life_events_.size();
+  view_.signup_time = Time(customer.has_signup_time(), customer.signup_time());
+
+  const auto& demographics = customer.demographics();
+  if (demographics.has_birth_date()) {
+    const auto& date = demographics.birth_date();
+    view_.birth_date = PersonaCivilDate{date.year(), date.month(), date.day(), 1};
+  }
+  const std::string& time_zone = demographics.location().time_zone();
+  absl::TimeZone zone;
+  if (!time_zone.empty() && FindTimeZone(time_zone, &zone)) {
+    view_.time_zone = Str(time_zone);
+    view_.utc_offset_seconds = zone.At(absl::FromUnixSeconds(as_of_unix_seconds)).offset;
+  }
+}
+
 void CustomerView::Reset(const persona::v1::Customer& customer) {
+  Reset(customer, absl::ToUnixSeconds(absl::Now()));
+}
+
+void CustomerView::Reset(const persona::v1::Customer& customer, int64_t as_of_unix_seconds) {
   view_ = PersonaCustomer{};
   view_.struct_size = sizeof(PersonaCustomer);
   view_.customer_id = Str(customer.customer_id());
   tag_bytes_.clear();
+  token_bytes_.clear();
+  // std::string::reserve may shrink (and reallocate) when asked for less: only ever grow.
+  const size_t token_bytes = TokenBytes(customer);
+  if (token_bytes > token_bytes_.capacity()) token_bytes_.reserve(token_bytes);
 
   const auto& demographics = customer.demographics();
   view_.age = Number(demographics.has_age(), demographics.age());
@@ -134,16 +320,9 @@ void CustomerView::Reset(const persona::v1::Customer& customer) {
   view_.household_size = Number(demographics.has_household_size(), demographics.household_size());
 
   const auto& behavior = customer.behavior();
-  orders_.clear();
-  for (const auto& order : behavior.orders()) {
-    orders_.push_back(PersonaOrder{Str(order.order_id()), order.time().seconds(), order.amount()});
-  }
-  std::stable_sort(orders_.begin(), orders_.end(),
-                   [](const PersonaOrder& a, const PersonaOrder& b) {
-                     return a.time_unix_seconds < b.time_unix_seconds;
-                   });
-  view_.orders = orders_.data();
-  view_.order_count = orders_.size();
+  ResetOrders(behavior);
+  ResetEvents(behavior);
+  ResetDigitalAndTriggers(customer, as_of_unix_seconds);
   const auto& rfm = behavior.rfm();
   view_.rfm_days_since_last_order =
       Number(rfm.has_days_since_last_order(), rfm.days_since_last_order());
@@ -163,6 +342,7 @@ void CustomerView::Reset(const persona::v1::Customer& customer) {
   AddTags(psychographics.values(), &pending_values_);
   AddTags(psychographics.lifestyle(), &pending_lifestyle_);
   AddTags(psychographics.preferred_channels(), &pending_preferred_channels_);
+  AddTags(customer.digital().contact_opt_ins(), &pending_opt_ins_);
 
   // tag_bytes_ is complete: pointers into it are stable from here on.
   interests_.clear();
@@ -187,6 +367,7 @@ void CustomerView::Reset(const persona::v1::Customer& customer) {
   view_.values = FinishList(pending_values_, &values_);
   view_.lifestyle = FinishList(pending_lifestyle_, &lifestyle_);
   view_.preferred_channels = FinishList(pending_preferred_channels_, &preferred_channels_);
+  view_.contact_opt_ins = FinishList(pending_opt_ins_, &opt_ins_);
 
   const auto& personality = psychographics.personality();
   view_.openness = Number(personality.has_openness(), personality.openness());

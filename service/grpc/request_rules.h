@@ -29,13 +29,27 @@ enum class RuleKind : uint8_t {
   kCount,               // entries of a list or map <= a RequestLimits bound; heads element rules
   kUnique,              // no earlier element has the same (non-empty) key
   kUniqueIgnoringCase,  // ... the same key once trimmed and ASCII-lowercased
+  kCalendarDate,        // a real date; year 0 (unknown) or 1900..as_of's; not after as_of
+  kTimeZone,            // empty, or an IANA time zone name the server's database knows
 };
 
 // Which RequestLimits member bounds a kAtMost or kCount rule.
-enum class Limit : uint8_t { kNone, kTopK, kPersonaIds, kOrders, kTags, kAttributes };
+enum class Limit : uint8_t {
+  kNone,
+  kTopK,
+  kPersonaIds,
+  kOrders,
+  kTags,
+  kAttributes,
+  kItems,
+  kEvents,
+  kProperties,
+  kLifeEvents,
+};
 
-// What a kText rule rejects before looking at length: nothing, "" or all-whitespace.
-enum class Blank : uint8_t { kAllowed, kRejectEmpty, kRejectBlank };
+// What a kText rule rejects before looking at length: nothing, "", all-whitespace (including
+// ""), or all-whitespace but not "" (optional text: empty means not given).
+enum class Blank : uint8_t { kAllowed, kRejectEmpty, kRejectBlank, kRejectWhitespaceOnly };
 
 // Which violations of an element rule end the checks of that element (the rules after it
 // would only repeat the complaint about a value that is not there).
@@ -47,7 +61,16 @@ struct RuleElement {
   const std::string* key = nullptr;   // map entries: the key (their paths quote it)
   const std::string* text = nullptr;  // string elements; attribute values
   const persona::v1::Order* order = nullptr;
+  const persona::v1::Event* event = nullptr;
+  const persona::v1::Platform* platform = nullptr;
+  const persona::v1::LifeEvent* life_event = nullptr;
   double number = 0.0;  // interest strength
+  // Nested rules: the entry of the element's own list (an order's items, an event's
+  // properties) besides the element above.
+  int sub_index = 0;
+  const std::string* sub_key = nullptr;
+  const std::string* sub_text = nullptr;
+  const persona::v1::OrderItem* item = nullptr;
 };
 
 // A rule's view of the field it checks. `present` is false for an unset optional field,
@@ -58,11 +81,18 @@ struct RuleField {
   double number = 0.0;
   const std::string* text = nullptr;
   const google::protobuf::Timestamp* time = nullptr;
+  const persona::v1::CalendarDate* date = nullptr;
   // kCount: the container whose entries the element rules below it check; exactly one set.
   const google::protobuf::RepeatedPtrField<std::string>* strings = nullptr;
   const google::protobuf::RepeatedPtrField<persona::v1::Order>* orders = nullptr;
   const google::protobuf::Map<std::string, double>* interests = nullptr;
   const google::protobuf::Map<std::string, std::string>* attributes = nullptr;
+  const google::protobuf::RepeatedPtrField<persona::v1::Event>* events = nullptr;
+  const google::protobuf::RepeatedPtrField<persona::v1::Platform>* platforms = nullptr;
+  const google::protobuf::RepeatedPtrField<persona::v1::LifeEvent>* life_events = nullptr;
+  // Nested lists (kCount rules that are themselves element rules).
+  const google::protobuf::RepeatedPtrField<persona::v1::OrderItem>* items = nullptr;
+  const google::protobuf::Map<std::string, std::string>* properties = nullptr;
 };
 
 using RuleReader = RuleField (*)(const persona::v1::ScoreCustomerRequest&, const RuleElement&);
@@ -75,6 +105,10 @@ struct RequestRule {
   RuleKind kind = RuleKind::kAtMost;
   RuleReader read = nullptr;
   bool element = false;  // checks each element of the nearest kCount rule above it
+  // Checks each entry of a list inside each element (an order's items): follows an element
+  // kCount rule, which heads it. Nested lists have no uniqueness rules (the walkers keep one
+  // seen-set, for the outer list).
+  bool nested = false;
   double min = 0.0;
   double max = 0.0;  // kText: bytes
   Limit limit = Limit::kNone;
@@ -90,6 +124,11 @@ struct RequestRule {
     RequestRule rule = *this;
     rule.element = true;
     rule.stop = stop_on;
+    return rule;
+  }
+  constexpr RequestRule OfEachNestedElement(Stop stop_on = Stop::kNever) const {
+    RequestRule rule = OfEachElement(stop_on);
+    rule.nested = true;
     return rule;
   }
   constexpr RequestRule Rejecting(Blank what, std::string_view message) const {
@@ -120,6 +159,8 @@ constexpr size_t kMaxTextBytes = 128;
 constexpr size_t kMaxTagBytes = 64;  // also where a map key is cut in a violation's path
 constexpr size_t kMaxAttributeValueBytes = 1024;
 constexpr double kMaxMoney = 1e12;
+constexpr double kMaxQuantity = 1e6;        // units of one order line
+constexpr double kMaxSessions30d = 100000;  // sessions on one platform in 30 days
 
 constexpr RequestRule Rule(std::string_view name, std::string_view field, RuleKind kind,
                            RuleReader read) {
@@ -237,6 +278,18 @@ inline RuleField Attributes(const google::protobuf::Map<std::string, std::string
   field.attributes = &map;
   return field;
 }
+inline RuleField Date(bool present, const persona::v1::CalendarDate& value) {
+  RuleField field;
+  field.present = present;
+  field.date = &value;
+  return field;
+}
+template <typename List, typename Set>
+RuleField ListOf(const List& list, Set set) {
+  RuleField field = Integer(static_cast<int64_t>(list.size()));
+  field.*set = &list;
+  return field;
+}
 inline const persona::v1::Demographics& Demo(const Request& r) {
   return r.customer().demographics();
 }
@@ -252,6 +305,12 @@ inline const persona::v1::Psychographics& Psycho(const Request& r) {
 }
 inline const persona::v1::Personality& Traits(const Request& r) {
   return r.customer().psychographics().personality();
+}
+inline const persona::v1::Satisfaction& Satisfaction(const Request& r) {
+  return r.customer().behavior().satisfaction();
+}
+inline const persona::v1::DigitalPresence& Digital(const Request& r) {
+  return r.customer().digital();
 }
 
 // The element rules every tag list shares.
@@ -298,6 +357,8 @@ inline constexpr RequestRule kRequestRules[] = {
     EnumKnown("urbanicity", "customer.demographics.location.urbanicity",
               persona::v1::Urbanicity_IsValid,
               [](const Request& r, const Element&) { return Integer(Where(r).urbanicity()); }),
+    Rule("time_zone", "customer.demographics.location.time_zone", RuleKind::kTimeZone,
+         [](const Request& r, const Element&) { return String(Where(r).time_zone()); }),
     EnumKnown("education", "customer.demographics.education", persona::v1::Education_IsValid,
               [](const Request& r, const Element&) { return Integer(Demo(r).education()); }),
     Money("annual_income", "customer.demographics.annual_income",
@@ -313,6 +374,10 @@ inline constexpr RequestRule kRequestRules[] = {
             [](const Request& r, const Element&) {
               return OptionalInteger(Demo(r).has_household_size(), Demo(r).household_size());
             }),
+    Rule("birth_date", "customer.demographics.birth_date", RuleKind::kCalendarDate,
+         [](const Request& r, const Element&) {
+           return Date(Demo(r).has_birth_date(), Demo(r).birth_date());
+         }),
 
     Count("orders", "customer.behavior.orders", Limit::kOrders, "orders",
           [](const Request& r, const Element&) { return Orders(Behavior(r).orders()); }),
@@ -332,6 +397,44 @@ inline constexpr RequestRule kRequestRules[] = {
     Money("orders.amount", ".amount",
           [](const Request&, const Element& e) { return Number(e.order->amount()); })
         .OfEachElement(),
+    Text("orders.channel", ".channel", kMaxTagBytes,
+         [](const Request&, const Element& e) { return String(e.order->channel()); })
+        .Rejecting(Blank::kRejectWhitespaceOnly, "must not be blank (leave it empty)")
+        .OfEachElement(),
+    Money("orders.discount_amount", ".discount_amount",
+          [](const Request&, const Element& e) {
+            return OptionalNumber(e.order->has_discount_amount(), e.order->discount_amount());
+          })
+        .OfEachElement(),
+    Text("orders.voucher_code", ".voucher_code", kMaxIdBytes,
+         [](const Request&, const Element& e) { return String(e.order->voucher_code()); })
+        .OfEachElement(),
+    Count("orders.items", ".items", Limit::kItems, "items",
+          [](const Request&, const Element& e) {
+            return ListOf(e.order->items(), &RuleField::items);
+          })
+        .OfEachElement(),
+    Text("orders.items.sku", ".sku", kMaxIdBytes,
+         [](const Request&, const Element& e) { return String(e.item->sku()); })
+        .OfEachNestedElement(),
+    Text("orders.items.category", ".category", kMaxTagBytes,
+         [](const Request&, const Element& e) { return String(e.item->category()); })
+        .Rejecting(Blank::kRejectWhitespaceOnly, "must not be blank (leave it empty)")
+        .OfEachNestedElement(),
+    Text("orders.items.brand", ".brand", kMaxTagBytes,
+         [](const Request&, const Element& e) { return String(e.item->brand()); })
+        .Rejecting(Blank::kRejectWhitespaceOnly, "must not be blank (leave it empty)")
+        .OfEachNestedElement(),
+    Between("orders.items.quantity", ".quantity", 1, kMaxQuantity,
+            [](const Request&, const Element& e) {
+              return OptionalInteger(e.item->has_quantity(), e.item->quantity());
+            })
+        .OfEachNestedElement(),
+    Money("orders.items.unit_price", ".unit_price",
+          [](const Request&, const Element& e) {
+            return OptionalNumber(e.item->has_unit_price(), e.item->unit_price());
+          })
+        .OfEachNestedElement(),
 
     AtMost("rfm.days_since_last_order", "customer.behavior.rfm.days_since_last_order", 36500,
            [](const Request& r, const Element&) {
@@ -353,6 +456,49 @@ inline constexpr RequestRule kRequestRules[] = {
     Count("channels", "customer.behavior.channels", Limit::kTags, "entries",
           [](const Request& r, const Element&) { return Strings(Behavior(r).channels()); }),
     Tag("channels.tag"),
+
+    Count("events", "customer.behavior.events", Limit::kEvents, "events",
+          [](const Request& r, const Element&) {
+            return ListOf(Behavior(r).events(), &RuleField::events);
+          }),
+    Text("events.type", ".type", kMaxTagBytes,
+         [](const Request&, const Element& e) { return String(e.event->type()); })
+        .Rejecting(Blank::kRejectBlank, "is required")
+        .OfEachElement(),
+    Rule(
+        "events.time", ".time", RuleKind::kTimestamp,
+        [](const Request&, const Element& e) { return Time(e.event->has_time(), e.event->time()); })
+        .Required()
+        .NotAfterAsOf()
+        .OfEachElement(),
+    Text("events.channel", ".channel", kMaxTagBytes,
+         [](const Request&, const Element& e) { return String(e.event->channel()); })
+        .Rejecting(Blank::kRejectWhitespaceOnly, "must not be blank (leave it empty)")
+        .OfEachElement(),
+    EnumKnown("events.device", ".device", persona::v1::Device_IsValid,
+              [](const Request&, const Element& e) { return Integer(e.event->device()); })
+        .OfEachElement(),
+    Count("events.properties", ".properties", Limit::kProperties, "properties",
+          [](const Request&, const Element& e) {
+            return ListOf(e.event->properties(), &RuleField::properties);
+          })
+        .OfEachElement(),
+    Text("events.properties.key", "", kMaxTagBytes,
+         [](const Request&, const Element& e) { return String(*e.sub_key); })
+        .Rejecting(Blank::kRejectEmpty, "key must not be empty")
+        .OfEachNestedElement(),
+    Text("events.properties.value", "", kMaxAttributeValueBytes,
+         [](const Request&, const Element& e) { return String(*e.sub_text); })
+        .OfEachNestedElement(),
+
+    Between("satisfaction.nps", "customer.behavior.satisfaction.nps", 0, 10,
+            [](const Request& r, const Element&) {
+              return OptionalInteger(Satisfaction(r).has_nps(), Satisfaction(r).nps());
+            }),
+    Between("satisfaction.csat", "customer.behavior.satisfaction.csat", 1, 5,
+            [](const Request& r, const Element&) {
+              return OptionalInteger(Satisfaction(r).has_csat(), Satisfaction(r).csat());
+            }),
 
     Count("interests", "customer.psychographics.interests", Limit::kTags, "interests",
           [](const Request& r, const Element&) { return Interests(Psycho(r).interests()); }),
@@ -409,6 +555,57 @@ inline constexpr RequestRule kRequestRules[] = {
     Text("attributes.value", "", kMaxAttributeValueBytes,
          [](const Request&, const Element& e) { return String(*e.text); })
         .OfEachElement(),
+
+    Count("digital.platforms", "customer.digital.platforms", Limit::kTags, "platforms",
+          [](const Request& r, const Element&) {
+            return ListOf(Digital(r).platforms(), &RuleField::platforms);
+          }),
+    Text("digital.platforms.name", ".name", kMaxTagBytes,
+         [](const Request&, const Element& e) { return String(e.platform->name()); })
+        .Rejecting(Blank::kRejectBlank, "is required")
+        .OfEachElement(Stop::kOnBlank),
+    Rule("digital.platforms.name.unique", ".name", RuleKind::kUniqueIgnoringCase,
+         [](const Request&, const Element& e) { return String(e.platform->name()); })
+        .OfEachElement(),
+    Between("digital.platforms.sessions_30d", ".sessions_30d", 0, kMaxSessions30d,
+            [](const Request&, const Element& e) {
+              return OptionalInteger(e.platform->has_sessions_30d(), e.platform->sessions_30d());
+            })
+        .OfEachElement(),
+    Rule("digital.platforms.last_seen", ".last_seen", RuleKind::kTimestamp,
+         [](const Request&, const Element& e) {
+           return Time(e.platform->has_last_seen(), e.platform->last_seen());
+         })
+        .NotAfterAsOf()
+        .OfEachElement(),
+    EnumKnown(
+        "digital.primary_device", "customer.digital.primary_device", persona::v1::Device_IsValid,
+        [](const Request& r, const Element&) { return Integer(Digital(r).primary_device()); }),
+    Count("digital.contact_opt_ins", "customer.digital.contact_opt_ins", Limit::kTags, "entries",
+          [](const Request& r, const Element&) { return Strings(Digital(r).contact_opt_ins()); }),
+    Tag("digital.contact_opt_ins.tag"),
+
+    Count("life_events", "customer.life_events", Limit::kLifeEvents, "life events",
+          [](const Request& r, const Element&) {
+            return ListOf(r.customer().life_events(), &RuleField::life_events);
+          }),
+    Text("life_events.type", ".type", kMaxTagBytes,
+         [](const Request&, const Element& e) { return String(e.life_event->type()); })
+        .Rejecting(Blank::kRejectBlank, "is required")
+        .OfEachElement(),
+    Rule("life_events.time", ".time", RuleKind::kTimestamp,
+         [](const Request&, const Element& e) {
+           return Time(e.life_event->has_time(), e.life_event->time());
+         })
+        .Required()
+        .NotAfterAsOf()
+        .OfEachElement(),
+
+    Rule("signup_time", "customer.signup_time", RuleKind::kTimestamp,
+         [](const Request& r, const Element&) {
+           return Time(r.customer().has_signup_time(), r.customer().signup_time());
+         })
+        .NotAfterAsOf(),
 };
 
 constexpr size_t kRuleCount = sizeof(kRequestRules) / sizeof(kRequestRules[0]);
@@ -417,6 +614,13 @@ constexpr size_t kRuleCount = sizeof(kRequestRules) / sizeof(kRequestRules[0]);
 constexpr size_t ElementRulesEnd(size_t list) {
   size_t end = list + 1;
   while (end < kRuleCount && kRequestRules[end].element) ++end;
+  return end;
+}
+
+// Where the nested rules of the element kCount rule at `list` end (one past the last).
+constexpr size_t NestedRulesEnd(size_t list) {
+  size_t end = list + 1;
+  while (end < kRuleCount && kRequestRules[end].nested) ++end;
   return end;
 }
 
@@ -434,8 +638,14 @@ constexpr bool TableIsWellFormed() {
       if (kRequestRules[j].name == rule.name) return false;
     }
     if (rule.kind == RuleKind::kCount) {
-      if (rule.element || rule.limit == Limit::kNone || rule.noun.empty()) return false;
-      uniques_in_list = 0;
+      if (rule.nested || rule.limit == Limit::kNone || rule.noun.empty()) return false;
+      if (!rule.element) uniques_in_list = 0;
+    }
+    if (rule.nested) {
+      const RequestRule& before = kRequestRules[i == 0 ? 0 : i - 1];
+      if (i == 0 || !rule.element ||
+          !(before.nested || (before.element && before.kind == RuleKind::kCount)))
+        return false;
     }
     if (rule.element) {
       if (i == 0 ||
@@ -446,7 +656,7 @@ constexpr bool TableIsWellFormed() {
     }
     const bool unique =
         rule.kind == RuleKind::kUnique || rule.kind == RuleKind::kUniqueIgnoringCase;
-    if (unique && (!rule.element || ++uniques_in_list > 1)) return false;
+    if (unique && (!rule.element || rule.nested || ++uniques_in_list > 1)) return false;
     if ((rule.blank == Blank::kAllowed) != rule.blank_message.empty()) return false;
   }
   return true;

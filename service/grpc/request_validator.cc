@@ -8,8 +8,11 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "service/catalog/catalog_validator.h"
 #include "service/grpc/request_rules.h"
+#include "service/grpc/time_zone_cache.h"
 
 namespace persona {
 namespace {
@@ -44,12 +47,19 @@ enum class Finding : uint8_t {
   kAfterAsOf,
   kTooManyEntries,
   kDuplicate,
+  kNotADate,
+  kYearOutOfRange,
+  kDateAfterAsOf,
+  kUnknownTimeZone,
   kUndecided,  // the check could not tell cheaply; the wording pass decides
 };
 
 struct RuleContext {
   const RequestLimits& limits;
   int64_t as_of;  // the request's as_of when it is valid, else now
+  // as_of's date in the customer's time zone when it is known, else in UTC: a birth date
+  // may be "today" where the customer lives.
+  absl::CivilDay as_of_day;
 };
 
 uint64_t LimitOf(Limit limit, const RequestLimits& limits) {
@@ -64,6 +74,14 @@ uint64_t LimitOf(Limit limit, const RequestLimits& limits) {
       return limits.max_tags;
     case Limit::kAttributes:
       return limits.max_attributes;
+    case Limit::kItems:
+      return limits.max_items_per_order;
+    case Limit::kEvents:
+      return limits.max_events;
+    case Limit::kProperties:
+      return limits.max_properties_per_event;
+    case Limit::kLifeEvents:
+      return limits.max_life_events;
     case Limit::kNone:
       break;
   }
@@ -87,6 +105,37 @@ int64_t EffectiveAsOf(const ScoreCustomerRequest& request, int64_t now_unix_seco
     return request.as_of().seconds();
   }
   return now_unix_seconds;
+}
+
+RuleContext MakeContext(const ScoreCustomerRequest& request, int64_t now_unix_seconds,
+                        const RequestLimits& limits) {
+  const int64_t as_of = EffectiveAsOf(request, now_unix_seconds);
+  absl::TimeZone zone = absl::UTCTimeZone();
+  const std::string& name = request.customer().demographics().location().time_zone();
+  if (!name.empty()) FindTimeZone(name, &zone);  // unknown: UTC (and the rule says why)
+  return RuleContext{limits, as_of, absl::ToCivilDay(absl::FromUnixSeconds(as_of), zone)};
+}
+
+int DaysInMonth(int64_t year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+Finding CalendarDateFinding(const persona::v1::CalendarDate& date, const RuleContext& context) {
+  if (date.month() < 1 || date.month() > 12 || date.day() < 1) return Finding::kNotADate;
+  if (date.year() != 0 && (date.year() < 1900 || date.year() > context.as_of_day.year())) {
+    return Finding::kYearOutOfRange;
+  }
+  // An unknown year allows 29 February: 2000 was a leap year.
+  if (date.day() > DaysInMonth(date.year() == 0 ? 2000 : date.year(), date.month())) {
+    return Finding::kNotADate;
+  }
+  if (date.year() != 0 &&
+      absl::CivilDay(date.year(), date.month(), date.day()) > context.as_of_day) {
+    return Finding::kDateAfterAsOf;
+  }
+  return Finding::kHolds;
 }
 
 // The table's names are std::string_view, which this Abseil's StrCat does not take.
@@ -129,7 +178,9 @@ Finding EvaluateRule(const RuleField& field, const RuleContext& context) {
     case RuleKind::kText: {
       const std::string& text = *field.text;
       if ((rule.blank == Blank::kRejectEmpty && text.empty()) ||
-          (rule.blank == Blank::kRejectBlank && sdk::TrimAsciiWhitespace(text).empty())) {
+          (rule.blank == Blank::kRejectBlank && sdk::TrimAsciiWhitespace(text).empty()) ||
+          (rule.blank == Blank::kRejectWhitespaceOnly && !text.empty() &&
+           sdk::TrimAsciiWhitespace(text).empty())) {
         return Finding::kBlank;
       }
       if (text.size() > static_cast<size_t>(rule.max)) return Finding::kTooLong;
@@ -153,6 +204,13 @@ Finding EvaluateRule(const RuleField& field, const RuleContext& context) {
       if (finding != Finding::kHolds) return finding;
       return rule.not_after_as_of && field.time->seconds() > context.as_of ? Finding::kAfterAsOf
                                                                            : Finding::kHolds;
+    }
+    case RuleKind::kCalendarDate:
+      return CalendarDateFinding(*field.date, context);
+    case RuleKind::kTimeZone: {
+      if (field.text->empty()) return Finding::kHolds;
+      absl::TimeZone zone;
+      return FindTimeZone(*field.text, &zone) ? Finding::kHolds : Finding::kUnknownTimeZone;
     }
     case RuleKind::kUnique:
     case RuleKind::kUniqueIgnoringCase:
@@ -208,7 +266,7 @@ std::string RuleWording(const RequestRule& rule, Finding finding, const RuleFiel
       return "nanos must be between 0 and 999999999";
     case Finding::kAfterAsOf:
       return absl::StrCat("is after as_of (", field.time->seconds() - context.as_of,
-                          " s in the future): orders cannot come from the future");
+                          " s in the future): it cannot come from the future");
     case Finding::kDuplicate:
       if (rule.kind == RuleKind::kUniqueIgnoringCase) {
         return absl::StrCat(
@@ -216,6 +274,18 @@ std::string RuleWording(const RequestRule& rule, Finding finding, const RuleFiel
             sdk::NormalizeTag(*field.text), "\")");
       }
       return absl::StrCat("duplicate ", Words(rule.noun), " \"", field.text->substr(0, 80), "\"");
+    case Finding::kNotADate:
+      return absl::StrCat("is not a calendar date: year ", field.date->year(), " month ",
+                          field.date->month(), " day ", field.date->day());
+    case Finding::kYearOutOfRange:
+      return absl::StrCat("year must be 0 (unknown) or between 1900 and ", context.as_of_day.year(),
+                          ", got ", field.date->year());
+    case Finding::kDateAfterAsOf:
+      return absl::StrCat("is after as_of's date (", absl::FormatCivilTime(context.as_of_day),
+                          " where the customer lives)");
+    case Finding::kUnknownTimeZone:
+      return absl::StrCat("unknown IANA time zone \"", field.text->substr(0, 64),
+                          "\" (use a name such as \"Asia/Jakarta\")");
     case Finding::kHolds:
     case Finding::kUndecided:
       break;
@@ -281,8 +351,71 @@ bool ForEachElement(const RuleField& list, Visit&& visit) {
       element.text = &entry.second;
       return visit(element);
     });
+  } else if (list.events != nullptr) {
+    for (const persona::v1::Event& event : *list.events) {
+      element.event = &event;
+      if (!visit(element)) return false;
+      ++element.index;
+    }
+  } else if (list.platforms != nullptr) {
+    for (const persona::v1::Platform& platform : *list.platforms) {
+      element.platform = &platform;
+      if (!visit(element)) return false;
+      ++element.index;
+    }
+  } else if (list.life_events != nullptr) {
+    for (const persona::v1::LifeEvent& life_event : *list.life_events) {
+      element.life_event = &life_event;
+      if (!visit(element)) return false;
+      ++element.index;
+    }
   }
   return true;
+}
+
+// The entries of a list inside `outer` (an order's items, an event's properties).
+template <bool kSorted, typename Visit>
+bool ForEachNestedElement(const RuleField& list, const RuleElement& outer, Visit&& visit) {
+  RuleElement element = outer;
+  if (list.items != nullptr) {
+    for (const persona::v1::OrderItem& item : *list.items) {
+      element.item = &item;
+      if (!visit(element)) return false;
+      ++element.sub_index;
+    }
+  } else if (list.properties != nullptr) {
+    return ForEachEntry<kSorted>(*list.properties, [&](const auto& entry) {
+      element.sub_key = &entry.first;
+      element.sub_text = &entry.second;
+      return visit(element);
+    });
+  }
+  return true;
+}
+
+// The nested rules [I, End) of the list headed by element rule `Sub` (itself under `List`),
+// on one entry of that nested list.
+template <size_t List, size_t Sub, size_t I, size_t End, typename Visitor>
+bool WalkNestedElement(const ScoreCustomerRequest& request, const RuleElement& element,
+                       const RuleContext& context, Visitor& visitor) {
+  if constexpr (I == End) {
+    return true;
+  } else {
+    constexpr const RequestRule& rule = kRequestRules[I];
+    const RuleField field = rule.read(request, element);
+    const Finding finding = EvaluateRule<I>(field, context);
+    if (finding != Finding::kHolds) {
+      if (!visitor.Report(rule, &kRequestRules[List], &element, &kRequestRules[Sub], finding,
+                          field)) {
+        return false;
+      }
+      if (rule.stop == Stop::kOnViolation ||
+          (rule.stop == Stop::kOnBlank && finding == Finding::kBlank)) {
+        return true;
+      }
+    }
+    return WalkNestedElement<List, Sub, I + 1, End>(request, element, context, visitor);
+  }
 }
 
 // The element rules [I, End) of the list headed by rule `List`, on one element.
@@ -301,13 +434,28 @@ bool WalkElement(const ScoreCustomerRequest& request, const RuleElement& element
       finding = EvaluateRule<I>(field, context);
     }
     if (finding != Finding::kHolds) {
-      if (!visitor.Report(rule, &kRequestRules[List], &element, finding, field)) return false;
+      if (!visitor.Report(rule, &kRequestRules[List], &element, nullptr, finding, field)) {
+        return false;
+      }
       if (rule.stop == Stop::kOnViolation ||
           (rule.stop == Stop::kOnBlank && finding == Finding::kBlank)) {
         return true;
       }
     }
-    return WalkElement<List, I + 1, End>(request, element, context, visitor);
+    if constexpr (rule.kind == RuleKind::kCount) {
+      constexpr size_t end = request_rules::NestedRulesEnd(I);
+      // A nested list over its limit is not looked into either.
+      if (finding == Finding::kHolds) {
+        const bool go_on = ForEachNestedElement<Visitor::kSortedMaps>(
+            field, element, [&](const RuleElement& entry) {
+              return WalkNestedElement<List, I, I + 1, end>(request, entry, context, visitor);
+            });
+        if (!go_on) return false;
+      }
+      return WalkElement<List, end, End>(request, element, context, visitor);
+    } else {
+      return WalkElement<List, I + 1, End>(request, element, context, visitor);
+    }
   }
 }
 
@@ -319,7 +467,8 @@ bool WalkRules(const ScoreCustomerRequest& request, const RuleContext& context, 
     constexpr const RequestRule& rule = kRequestRules[I];
     const RuleField field = rule.read(request, RuleElement{});
     const Finding finding = EvaluateRule<I>(field, context);
-    if (finding != Finding::kHolds && !visitor.Report(rule, nullptr, nullptr, finding, field)) {
+    if (finding != Finding::kHolds &&
+        !visitor.Report(rule, nullptr, nullptr, nullptr, finding, field)) {
       return false;
     }
     if constexpr (rule.kind == RuleKind::kCount) {
@@ -359,8 +508,8 @@ class FirstViolation {
     return Finding::kHolds;
   }
 
-  bool Report(const RequestRule&, const RequestRule*, const RuleElement*, Finding,
-              const RuleField&) {
+  bool Report(const RequestRule&, const RequestRule*, const RuleElement*, const RequestRule*,
+              Finding, const RuleField&) {
     return false;
   }
 
@@ -387,21 +536,31 @@ class EveryViolation {
   }
 
   bool Report(const RequestRule& rule, const RequestRule* list, const RuleElement* element,
-              Finding finding, const RuleField& field) {
+              const RequestRule* nested_list, Finding finding, const RuleField& field) {
     out_->push_back(
-        {&rule, {PathOf(rule, list, element), RuleWording(rule, finding, field, context_)}});
+        {&rule,
+         {PathOf(rule, list, element, nested_list), RuleWording(rule, finding, field, context_)}});
     return true;
   }
 
  private:
   static std::string PathOf(const RequestRule& rule, const RequestRule* list,
-                            const RuleElement* element) {
+                            const RuleElement* element, const RequestRule* nested_list) {
     if (list == nullptr) return std::string(rule.field);
-    if (element->key != nullptr) {
-      return absl::StrCat(Words(list->field), "[\"", element->key->substr(0, kMaxTagBytes), "\"]",
-                          Words(rule.field));
+    std::string path =
+        element->key != nullptr
+            ? absl::StrCat(Words(list->field), "[\"", element->key->substr(0, kMaxTagBytes), "\"]")
+            : absl::StrCat(Words(list->field), "[", element->index, "]");
+    if (nested_list != nullptr) {
+      if (element->sub_key != nullptr) {
+        absl::StrAppend(&path, Words(nested_list->field), "[\"",
+                        element->sub_key->substr(0, kMaxTagBytes), "\"]");
+      } else {
+        absl::StrAppend(&path, Words(nested_list->field), "[", element->sub_index, "]");
+      }
     }
-    return absl::StrCat(Words(list->field), "[", element->index, "]", Words(rule.field));
+    absl::StrAppend(&path, Words(rule.field));
+    return path;
   }
 
   const RuleContext& context_;
@@ -413,7 +572,7 @@ class EveryViolation {
 
 bool PassesEveryRequestRule(const ScoreCustomerRequest& request, int64_t now_unix_seconds,
                             const RequestLimits& limits) {
-  const RuleContext context{limits, EffectiveAsOf(request, now_unix_seconds)};
+  const RuleContext context = MakeContext(request, now_unix_seconds, limits);
   FirstViolation visitor;
   return WalkRules<0>(request, context, visitor);
 }
@@ -421,7 +580,7 @@ bool PassesEveryRequestRule(const ScoreCustomerRequest& request, int64_t now_uni
 std::vector<RuleViolation> DescribeRequestViolations(const ScoreCustomerRequest& request,
                                                      int64_t now_unix_seconds,
                                                      const RequestLimits& limits) {
-  const RuleContext context{limits, EffectiveAsOf(request, now_unix_seconds)};
+  const RuleContext context = MakeContext(request, now_unix_seconds, limits);
   std::vector<RuleViolation> violations;
   EveryViolation visitor(context, &violations);
   WalkRules<0>(request, context, visitor);

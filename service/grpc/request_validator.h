@@ -22,6 +22,10 @@ struct RequestLimits {
   size_t max_attributes = 128;
   size_t max_persona_ids = 1000;
   uint32_t max_top_k = 10000;
+  size_t max_items_per_order = 1000;
+  size_t max_events = 10000;
+  size_t max_properties_per_event = 64;
+  size_t max_life_events = 1000;
 };
 
 // Checks every field of a ScoreCustomerRequest against its rule (the table in

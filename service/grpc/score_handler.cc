@@ -31,14 +31,14 @@ grpc::Status ScoreOneCustomer(const CatalogSnapshot& snapshot,
     persona_filter.push_back(it->second);
   }
 
-  thread_local CustomerView view;
-  view.Reset(request.customer());
-
   ScoreOptions options;
   options.top_k = request.top_k();
   options.explain = request.explain();
   options.persona_filter = persona_filter;
   options.as_of_unix_seconds = request.has_as_of() ? request.as_of().seconds() : now;
+
+  thread_local CustomerView view;
+  view.Reset(request.customer(), options.as_of_unix_seconds);
   if (stats != nullptr) options.segmenter_nanos = &stats->segmenter_nanos;
   options.fault_observer = fault_observer;
 

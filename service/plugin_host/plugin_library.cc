@@ -1,6 +1,7 @@
 #include "service/plugin_host/plugin_library.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <system_error>
@@ -22,6 +23,25 @@ struct PluginLibrary::Handle {
   // of api() can touch every field of this host's ABI; an absent one reads as empty.
   PersonaSegmenterPlugin api{};
 };
+
+namespace {
+
+// What `api` (the host's zero-padded copy) declares as its criteria's default missing
+// affinity. A host built before ABI 1.2 (the compatibility tests build one) has no such field.
+std::optional<double> DeclaredMissingAffinity(const PersonaSegmenterPlugin& api) {
+#if PERSONA_SEGMENTER_ABI_MINOR >= 2
+  constexpr size_t kV12Size = offsetof(PersonaSegmenterPlugin, default_missing_affinity) +
+                              sizeof(api.default_missing_affinity);
+  if (api.struct_size >= kV12Size && api.has_default_missing_affinity != 0) {
+    return api.default_missing_affinity;
+  }
+#else
+  (void)api;
+#endif
+  return std::nullopt;
+}
+
+}  // namespace
 
 absl::Status CheckAbiCompatible(uint32_t plugin_major, uint32_t plugin_minor) {
   if (plugin_major != PERSONA_SEGMENTER_ABI_MAJOR) {
@@ -85,6 +105,11 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
   // Copy only the bytes the plugin declared (an ABI 1.0 struct ends before params_doc).
   std::memcpy(&handle->api, api, std::min(api->struct_size, sizeof(PersonaSegmenterPlugin)));
   api = &handle->api;
+  if (const std::optional<double> missing = DeclaredMissingAffinity(*api);
+      missing.has_value() && !(std::isfinite(*missing) && *missing >= 0.0 && *missing <= 1.0)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path.string(), ": default_missing_affinity must be a number in [0, 1], got ", *missing));
+  }
   return std::shared_ptr<const PluginLibrary>(new PluginLibrary(path, std::move(handle), api));
 }
 
@@ -93,6 +118,10 @@ PluginLibrary::PluginLibrary(std::filesystem::path path, std::unique_ptr<Handle>
     : path_(std::move(path)), handle_(std::move(handle)), api_(api) {}
 
 PluginLibrary::~PluginLibrary() = default;
+
+std::optional<double> PluginLibrary::default_missing_affinity() const {
+  return DeclaredMissingAffinity(*api_);
+}
 
 std::string PluginLibrary::abi_version() const {
   return absl::StrCat(api_->abi_major, ".", api_->abi_minor);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -27,6 +28,10 @@ class PluginLibrary {
   const PersonaSegmenterPlugin& api() const { return *api_; }
   const std::filesystem::path& path() const { return path_; }
   std::string abi_version() const;
+  // The missing_affinity this plugin's criteria get when the catalog sets none, as the plugin
+  // declares it (ABI 1.2, in [0,1]: Load() refuses anything else); nullopt when it declares
+  // none (and always for a plugin built before 1.2): the host's default applies.
+  std::optional<double> default_missing_affinity() const;
 
  private:
   struct Handle;

@@ -32,6 +32,9 @@ void CheckNumbers(const ServerFlags& f, Problems& p) {
   p.AtLeast("max_receive_message_bytes", f.max_receive_message_bytes, 1);
   p.AtLeast("max_orders_per_customer", f.max_orders_per_customer, 1);
   p.AtLeast("max_tags_per_customer", f.max_tags_per_customer, 1);
+  p.AtLeast("max_items_per_order", f.max_items_per_order, 1);
+  p.AtLeast("max_events_per_customer", f.max_events_per_customer, 1);
+  p.AtLeast("max_life_events_per_customer", f.max_life_events_per_customer, 1);
   p.AtLeast("watch_debounce_ms", f.watch_debounce_ms, 0);
   p.AtLeast("max_concurrent_streams", f.max_concurrent_streams, 1);
   p.AtLeast("max_score_streams", f.max_score_streams, 0, "0 = no limit");
@@ -106,6 +109,9 @@ absl::StatusOr<ServerConfig> ValidateServerFlags(const ServerFlags& flags) {
 
   config.request_limits.max_orders = static_cast<size_t>(flags.max_orders_per_customer);
   config.request_limits.max_tags = static_cast<size_t>(flags.max_tags_per_customer);
+  config.request_limits.max_items_per_order = static_cast<size_t>(flags.max_items_per_order);
+  config.request_limits.max_events = static_cast<size_t>(flags.max_events_per_customer);
+  config.request_limits.max_life_events = static_cast<size_t>(flags.max_life_events_per_customer);
   config.stream_limits.max_concurrent_streams = static_cast<size_t>(flags.max_score_streams);
   config.stream_limits.max_pending_writes = static_cast<size_t>(flags.stream_max_pending_writes);
   config.stream_limits.default_deadline = flags.default_stream_deadline_seconds > 0

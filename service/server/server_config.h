@@ -23,6 +23,9 @@ struct ServerFlags {
   int32_t max_receive_message_bytes = 0;
   int32_t max_orders_per_customer = 0;
   int32_t max_tags_per_customer = 0;
+  int32_t max_items_per_order = 0;
+  int32_t max_events_per_customer = 0;
+  int32_t max_life_events_per_customer = 0;
   bool watch_catalog = false;
   int32_t watch_debounce_ms = 0;
   std::string plugin_cache_dir;

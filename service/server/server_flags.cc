@@ -21,7 +21,12 @@ ABSL_FLAG(bool, validate, false,
 ABSL_FLAG(int32_t, max_receive_message_bytes, 4 << 20, "Largest request message accepted.");
 ABSL_FLAG(int32_t, max_orders_per_customer, 10000, "Most orders one customer may carry.");
 ABSL_FLAG(int32_t, max_tags_per_customer, 256,
-          "Most entries in one customer tag list (interests, values, channels, …).");
+          "Most entries in one customer tag list (interests, values, channels, platforms, "
+          "contact opt-ins, …).");
+ABSL_FLAG(int32_t, max_items_per_order, 1000, "Most lines (items) one order may carry.");
+ABSL_FLAG(int32_t, max_events_per_customer, 10000,
+          "Most behavioural events one customer may carry.");
+ABSL_FLAG(int32_t, max_life_events_per_customer, 1000, "Most life events one customer may carry.");
 ABSL_FLAG(bool, watch_catalog, true,
           "Reload when the catalog file or directory changes (inotify; includes the atomic "
           "..data symlink swap Kubernetes does for ConfigMap volumes).");
@@ -98,6 +103,9 @@ absl::StatusOr<ServerConfig> ServerConfigFromFlags() {
   flags.max_receive_message_bytes = absl::GetFlag(FLAGS_max_receive_message_bytes);
   flags.max_orders_per_customer = absl::GetFlag(FLAGS_max_orders_per_customer);
   flags.max_tags_per_customer = absl::GetFlag(FLAGS_max_tags_per_customer);
+  flags.max_items_per_order = absl::GetFlag(FLAGS_max_items_per_order);
+  flags.max_events_per_customer = absl::GetFlag(FLAGS_max_events_per_customer);
+  flags.max_life_events_per_customer = absl::GetFlag(FLAGS_max_life_events_per_customer);
   flags.watch_catalog = absl::GetFlag(FLAGS_watch_catalog);
   flags.watch_debounce_ms = absl::GetFlag(FLAGS_watch_debounce_ms);
   flags.plugin_cache_dir = absl::GetFlag(FLAGS_plugin_cache_dir);

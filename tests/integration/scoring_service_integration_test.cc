@@ -1,6 +1,7 @@
 // The gRPC services in-process, with the real bundled plugins and the default catalog:
 // everything a request touches except the server binary's flags and signals.
 #include <grpcpp/grpcpp.h>
+#include <persona/segmenter_abi.h>
 
 #include <filesystem>
 #include <fstream>
@@ -192,7 +193,9 @@ TEST_F(ScoringServiceTest, ListPersonasAndSegmenters) {
   ASSERT_TRUE(scoring_stub_->ListSegmenters(&c2, {}, &segmenters).ok());
   ASSERT_EQ(segmenters.segmenters_size(), 3);
   EXPECT_EQ(segmenters.segmenters(1).name(), "rfm");
-  EXPECT_EQ(segmenters.segmenters(1).abi_version(), "1.1");
+  EXPECT_EQ(segmenters.segmenters(1).abi_version(),
+            std::to_string(PERSONA_SEGMENTER_ABI_MAJOR) + "." +
+                std::to_string(PERSONA_SEGMENTER_ABI_MINOR));  // the bundled plugins: this build's
   EXPECT_EQ(segmenters.segmenters(1).criteria(), 5u);
 }
 

@@ -1,9 +1,11 @@
 // The ABI compatibility rule, end to end through the server's own loader: majors must match
 // and the host's minor must be >= the plugin's. A plugin built against an older minor (the
-// frozen 1.0 header) still loads and scores, with every field added since read as absent;
-// a newer minor or another major is refused with a message naming both versions.
+// frozen 1.0 and 1.1 headers) still loads and scores, with every field added since read as
+// absent; a newer minor or another major is refused with a message naming both versions
+// (abi_1_1_host_test.cc holds an older host to the same rule).
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -100,6 +102,19 @@ TEST(OlderMinorPluginTest, CreatesCompilesAndScores) {
   EXPECT_DOUBLE_EQ(score.affinity, 0.75);
 }
 
+TEST(OlderMinorPluginTest, A1Dot1PluginLoadsWithItsParamsDocAndWithout1Dot2Fields) {
+  auto library = PluginLibrary::Load(Fixture("abi_minor_1_1"));
+  ASSERT_TRUE(library.ok()) << library.status();
+  EXPECT_EQ((*library)->abi_version(), "1.1");
+  const PersonaSegmenterPlugin& api = (*library)->api();
+  EXPECT_LT(api.struct_size, sizeof(PersonaSegmenterPlugin));
+  EXPECT_THAT(std::string(api.params_doc.data, api.params_doc.size), HasSubstr("\"example\""));
+  // 0xAB bytes follow the fixture's struct where 1.2's fields would be: not read.
+  EXPECT_EQ(api.has_default_missing_affinity, 0);
+  EXPECT_EQ(api.default_missing_affinity, 0.0);
+  EXPECT_EQ((*library)->default_missing_affinity(), std::nullopt);
+}
+
 class CatalogAbiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -148,6 +163,25 @@ TEST_F(CatalogAbiTest, OlderMinorServesBesideCurrentMinor) {
   EXPECT_EQ(scored.labels[0].value, "legacy");
 }
 
+TEST_F(CatalogAbiTest, A1Dot1PluginServesBesideCurrentMinor) {
+  CatalogLoadResult result = Load("libsegmenter_abi_minor_1_1.so");
+  ASSERT_TRUE(result.ok()) << result.problems.front().ToString();
+  const CatalogSnapshot& snapshot = *result.snapshot;
+  EXPECT_EQ(snapshot.segmenters[0].info.abi_version, "1.1");
+  EXPECT_EQ(snapshot.segmenters[0].info.default_missing_affinity, 0.5);
+
+  PersonaCustomer customer{};
+  customer.struct_size = sizeof(customer);
+  ScoreOptions options;
+  ScoreResult scored;
+  ScoreCustomer(snapshot, customer, options, &scored);
+  EXPECT_EQ(scored.segmenter_faults, 0u);
+  ASSERT_EQ(scored.matches.size(), 1u);
+  EXPECT_DOUBLE_EQ(scored.matches[0].score, (0.625 + 0.25) / 2);
+  ASSERT_FALSE(scored.labels.empty());
+  EXPECT_EQ(scored.labels[0].value, "legacy_1_1");
+}
+
 TEST_F(CatalogAbiTest, NewerMinorIsRefusedWithBothVersions) {
   CatalogLoadResult result = Load("libsegmenter_abi_minor_newer.so");
   ASSERT_FALSE(result.ok());
@@ -164,6 +198,62 @@ TEST_F(CatalogAbiTest, OtherMajorIsRefusedWithBothVersions) {
       result.problems[0].message,
       HasSubstr("plugin ABI " + Version(kMajor + 1, 0) + " is incompatible: this " +
                 "server supports ABI " + Version(kMajor, 0) + " to " + Version(kMajor, kMinor)));
+}
+
+TEST_F(CatalogAbiTest, APluginsDeclaredMissingAffinityIsItsCriteriasDefault) {
+  const std::string path = (dir_ / "catalog.json").string();
+  std::ofstream(path) << R"({"version": "abi-1.2",
+    "segmenters": [{"name": "triggers", "plugin": "libsegmenter_missing_affinity_zero.so"},
+                   {"name": "legacy", "plugin": "libsegmenter_abi_minor_older.so"}],
+    "personas": [{"id": "declared", "display_name": "Declared default",
+                  "criteria": [{"segmenter": "triggers", "weight": 1},
+                               {"segmenter": "legacy", "weight": 1}]},
+                 {"id": "overridden", "display_name": "Catalog's own",
+                  "criteria": [{"segmenter": "triggers", "weight": 1,
+                                "missing_affinity": 0.3}]}]})";
+  CatalogLoadResult result = LoadCatalog(path, options_);
+  ASSERT_TRUE(result.ok()) << result.problems.front().ToString();
+  const CatalogSnapshot& snapshot = *result.snapshot;
+  EXPECT_EQ(snapshot.segmenters[0].info.default_missing_affinity, 0.0);
+  EXPECT_EQ(snapshot.segmenters[1].info.default_missing_affinity, 0.5);  // a 1.0 plugin
+  ASSERT_EQ(snapshot.personas.size(), 2u);
+  EXPECT_EQ(snapshot.personas[0].id, "declared");
+  EXPECT_EQ(snapshot.personas[0].criteria[0].missing_affinity, 0.0);
+  EXPECT_EQ(snapshot.personas[0].criteria[1].missing_affinity, 0.5);
+  EXPECT_EQ(snapshot.personas[1].criteria[0].missing_affinity, 0.3);
+
+  // The fixture grades nothing: its criterion is worth exactly the missing_affinity.
+  PersonaCustomer customer{};
+  customer.struct_size = sizeof(customer);
+  ScoreOptions options;
+  ScoreResult scored;
+  ScoreCustomer(snapshot, customer, options, &scored);
+  ASSERT_EQ(scored.matches.size(), 2u);
+  EXPECT_EQ(scored.matches[0].persona, 0u);  // "declared"
+  EXPECT_DOUBLE_EQ(scored.matches[0].score, (0.0 + 0.75) / 2);
+  EXPECT_EQ(scored.matches[1].persona, 1u);  // "overridden"
+  EXPECT_DOUBLE_EQ(scored.matches[1].score, 0.3);
+}
+
+TEST_F(CatalogAbiTest, ADeclaredMissingAffinityOutsideTheUnitIntervalIsRefusedAtLoad) {
+  auto library = PluginLibrary::Load(Fixture("missing_affinity_out_of_range"));
+  ASSERT_FALSE(library.ok());
+  EXPECT_THAT(std::string(library.status().message()),
+              HasSubstr("libsegmenter_missing_affinity_out_of_range.so: default_missing_affinity "
+                        "must be a number in [0, 1], got 1.5"));
+  CatalogLoadResult result = Load("libsegmenter_missing_affinity_out_of_range.so");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.problems[0].field, "segmenters[legacy].plugin");
+  EXPECT_THAT(result.problems[0].message, HasSubstr("default_missing_affinity"));
+}
+
+TEST(CurrentMinorPluginTest, ADeclaredMissingAffinityIsReadOnlyWhenDeclared) {
+  auto zero = PluginLibrary::Load(Fixture("missing_affinity_zero"));
+  ASSERT_TRUE(zero.ok()) << zero.status();
+  EXPECT_EQ((*zero)->default_missing_affinity(), std::optional<double>(0.0));
+  auto legacy = PluginLibrary::Load(Fixture("abi_minor_older"));
+  ASSERT_TRUE(legacy.ok()) << legacy.status();
+  EXPECT_EQ((*legacy)->default_missing_affinity(), std::nullopt);
 }
 
 TEST(CurrentMinorPluginTest, ParamsDocIsReadWhenTheStructHasIt) {

@@ -121,7 +121,8 @@ void Roughen(const GeneratorOptions& options, size_t index, Rng& rng, Customer* 
 }  // namespace
 
 std::vector<Customer> GenerateCustomers(const GeneratorOptions& options) {
-  synthetic::CustomerGenerator generator(options.seed);
+  // Its dates (birth, signup) lie before as_of, as the server demands.
+  synthetic::CustomerGenerator generator(options.seed, options.as_of_unix_seconds);
   // The additions draw from their own stream, so the client's customers stay the client's.
   Rng rng(options.seed ^ 0x706c7567696e63ULL);
   std::vector<Customer> customers;

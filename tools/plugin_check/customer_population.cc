@@ -24,7 +24,7 @@ std::string CustomerPopulation::Add(persona::v1::Customer customer) {
   }
   auto entry = std::make_unique<Entry>();
   entry->customer = std::move(*request.mutable_customer());
-  entry->view.Reset(entry->customer);
+  entry->view.Reset(entry->customer, as_of_);
   entries_.push_back(std::move(entry));
   return "";
 }

@@ -1,5 +1,6 @@
 #include "service/catalog/catalog_loader.h"
 
+#include <persona/segmenter_abi.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -15,6 +16,12 @@
 
 namespace persona {
 namespace {
+
+// "major.minor" of this build's plugin ABI, plus `minor_offset` on the minor.
+std::string HostAbi(int minor_offset = 0) {
+  return std::to_string(PERSONA_SEGMENTER_ABI_MAJOR) + "." +
+         std::to_string(PERSONA_SEGMENTER_ABI_MINOR + minor_offset);
+}
 
 namespace fs = std::filesystem;
 using ::testing::AllOf;
@@ -86,7 +93,7 @@ TEST_F(CatalogLoaderTest, LoadsAGoodCatalogIntoASnapshot) {
   ASSERT_EQ(snapshot.segmenters.size(), 1u);
   EXPECT_EQ(snapshot.segmenters[0].criteria.size(), 3u);
   EXPECT_EQ(snapshot.segmenters[0].info.plugin_name, "toy");
-  EXPECT_EQ(snapshot.segmenters[0].info.abi_version, "1.1");
+  EXPECT_EQ(snapshot.segmenters[0].info.abi_version, HostAbi());
   EXPECT_EQ(snapshot.segmenters[0].info.sha256.size(), 64u);
   EXPECT_EQ(snapshot.criterion_count, 3u);
 }
@@ -220,14 +227,16 @@ TEST_F(CatalogLoaderTest, AbiMajorMismatchIsRefusedNamingBothVersions) {
   ASSERT_FALSE(result.ok());
   EXPECT_THAT(result.problems[0], Problem("segmenters[toy].plugin",
                                           "plugin ABI 2.0 is incompatible: this server "
-                                          "supports ABI 1.0 to 1.1"));
+                                          "supports ABI 1.0 to " +
+                                              HostAbi()));
 }
 
 TEST_F(CatalogLoaderTest, NewerAbiMinorIsRefused) {
   CatalogLoadResult result =
       LoadText(Replace(kGoodCatalog, "libsegmenter_toy.so", "libsegmenter_abi_minor_newer.so"));
   ASSERT_FALSE(result.ok());
-  EXPECT_THAT(result.problems[0], Problem("segmenters[toy].plugin", "plugin ABI 1.2 is newer"));
+  EXPECT_THAT(result.problems[0],
+              Problem("segmenters[toy].plugin", "plugin ABI " + HostAbi(1) + " is newer"));
 }
 
 TEST_F(CatalogLoaderTest, LibraryWithoutEntrySymbolIsRefused) {

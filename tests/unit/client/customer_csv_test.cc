@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "client/synthetic/customer_generator.h"
@@ -110,6 +111,49 @@ TEST(CustomerCsvTest, ParsesEveryDocumentedColumn) {
   EXPECT_DOUBLE_EQ(p.personality().neuroticism(), 0.45);
   EXPECT_THAT(p.preferred_channels(), ::testing::ElementsAre("email", "whatsapp"));
   EXPECT_EQ(c.attributes().at("Loyalty_Tier"), "gold");
+}
+
+TEST(CustomerCsvTest, ParsesTheV2Columns) {
+  absl::StatusOr<CustomerCsvSchema> schema = CustomerCsvSchema::FromHeader(
+      Cells({"customer_id", "time_zone", "birth_date", "signup_time", "nps", "csat",
+             "primary_device", "contact_opt_ins", "platforms"}));
+  ASSERT_TRUE(schema.ok()) << schema.status();
+  persona::v1::Customer c;
+  const std::vector<std::string> row = {
+      "c-1", "Asia/Jakarta", "1990-02-28", "2021-06-01T08:00:00Z", "0",
+      "5",   "MOBILE",       "email; sms", "instagram:12;web"};
+  ASSERT_TRUE(schema->Parse(Cells(row), &c).ok());
+  EXPECT_EQ(c.demographics().location().time_zone(), "Asia/Jakarta");
+  EXPECT_EQ(c.demographics().birth_date().year(), 1990);
+  EXPECT_EQ(c.demographics().birth_date().month(), 2);
+  EXPECT_EQ(c.demographics().birth_date().day(), 28);
+  EXPECT_EQ(c.signup_time().seconds(), 1622534400);
+  EXPECT_TRUE(c.behavior().satisfaction().has_nps());  // 0 is a score, not "missing"
+  EXPECT_EQ(c.behavior().satisfaction().nps(), 0);
+  EXPECT_EQ(c.behavior().satisfaction().csat(), 5);
+  EXPECT_EQ(c.digital().primary_device(), persona::v1::DEVICE_MOBILE);
+  EXPECT_THAT(c.digital().contact_opt_ins(), ::testing::ElementsAre("email", "sms"));
+  ASSERT_EQ(c.digital().platforms_size(), 2);
+  EXPECT_EQ(c.digital().platforms(0).name(), "instagram");
+  EXPECT_EQ(c.digital().platforms(0).sessions_30d(), 12);
+  EXPECT_EQ(c.digital().platforms(1).name(), "web");
+  EXPECT_FALSE(c.digital().platforms(1).has_sessions_30d());
+  EXPECT_EQ(schema->Row(c),
+            "c-1,Asia/Jakarta,1990-02-28,2021-06-01T08:00:00Z,0,5,mobile,email;sms,"
+            "instagram:12;web");
+
+  ASSERT_TRUE(schema->Parse(Cells({"c-2", "", "0000-12-24", "", "", "", "", "", ""}), &c).ok());
+  EXPECT_EQ(c.demographics().birth_date().year(), 0);  // year unknown
+  EXPECT_FALSE(c.has_digital());
+
+  for (const auto& [bad, column] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"c", "", "24/12/1990", "", "", "", "", "", ""}, "column birth_date: not a date"},
+           {{"c", "", "", "yesterday", "", "", "", "", ""}, "column signup_time: not an RFC 3339"},
+           {{"c", "", "", "", "9.5", "", "", "", ""}, "column nps: not a whole number"},
+           {{"c", "", "", "", "", "", "phone", "", ""}, "column primary_device: not one of"},
+           {{"c", "", "", "", "", "", "", "", "web:lots"}, "column platforms: a platform is"}}) {
+    EXPECT_THAT(std::string(schema->Parse(Cells(bad), &c).message()), HasSubstr(column));
+  }
 }
 
 TEST(CustomerCsvTest, EmptyCellsAreNotGiven) {

@@ -46,6 +46,49 @@ TEST(CustomerJsonTest, EveryExampleCustomerRoundTrips) {
   }
 }
 
+TEST(CustomerJsonTest, EveryV2FieldRoundTrips) {
+  persona::v1::Customer original, back;
+  auto* d = original.mutable_demographics();
+  d->mutable_location()->set_time_zone("Europe/Berlin");
+  d->mutable_birth_date()->set_month(2);
+  d->mutable_birth_date()->set_day(29);
+  auto* order = original.mutable_behavior()->add_orders();
+  order->set_order_id("o-1");
+  order->mutable_time()->set_seconds(1790000000);
+  order->set_channel("marketplace");
+  order->set_discount_amount(0);  // present and zero
+  order->set_voucher_code("HEMAT10");
+  auto* item = order->add_items();
+  item->set_sku("sku-1");
+  item->set_category("baby");
+  item->set_brand("acme");
+  item->set_quantity(2);
+  item->set_unit_price(4.25);
+  order->add_items()->set_sku("sku-2");
+  auto* event = original.mutable_behavior()->add_events();
+  event->set_type("search");
+  event->mutable_time()->set_seconds(1790000100);
+  event->set_channel("app");
+  event->set_device(persona::v1::DEVICE_TABLET);
+  (*event->mutable_properties())["query"] = "diapers";
+  (*event->mutable_properties())["category"] = "baby";
+  original.mutable_behavior()->mutable_satisfaction()->set_nps(0);
+  auto* platform = original.mutable_digital()->add_platforms();
+  platform->set_name("tiktok");
+  platform->set_sessions_30d(0);
+  platform->mutable_last_seen()->set_seconds(1790000200);
+  original.mutable_digital()->set_primary_device(persona::v1::DEVICE_MOBILE);
+  original.mutable_digital()->add_contact_opt_ins("whatsapp");
+  auto* life_event = original.add_life_events();
+  life_event->set_type("new_baby");
+  life_event->mutable_time()->set_seconds(1780000000);
+  original.mutable_signup_time()->set_seconds(1700000000);
+  const std::string json = CustomerToJson(original);
+  ASSERT_TRUE(CustomerFromJson(json, &back).ok()) << json;
+  EXPECT_TRUE(MessageDifferencer::Equals(original, back)) << json;
+  EXPECT_THAT(json, ::testing::HasSubstr(R"("properties":{"category":"baby","query":"diapers"})"));
+}
+
 TEST(CustomerJsonTest, MapsComeOutSortedWhateverTheInsertionOrder) {
   persona::v1::Customer a, b;
   auto& ai = *a.mutable_psychographics()->mutable_interests();

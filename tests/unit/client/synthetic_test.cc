@@ -61,14 +61,19 @@ TEST(SyntheticTest, KnownFirstCustomerPinsTheAlgorithm) {
       CustomerToJson(customer),
       R"({"customer_id":"cust-00000001","demographics":{"age":30,"gender":"GENDER_MALE",)"
       R"("location":{"country":"JP","region":"Osaka","city":"Osaka",)"
-      R"("urbanicity":"URBANICITY_SUBURBAN"},"education":"EDUCATION_MASTER",)"
-      R"("annual_income":52963,"marital_status":"MARITAL_STATUS_MARRIED","household_size":2},)"
+      R"("urbanicity":"URBANICITY_SUBURBAN","time_zone":"Asia/Tokyo"},)"
+      R"("education":"EDUCATION_MASTER","annual_income":52963,)"
+      R"("marital_status":"MARITAL_STATUS_MARRIED","household_size":2,)"
+      R"("birth_date":{"year":1994,"month":6,"day":7}},)"
       R"("behavior":{"rfm":{"days_since_last_order":6,"order_count":10,"total_spend":2267.09},)"
-      R"("channels":["web","marketplace"]},"psychographics":{"interests":{)"
-      R"("membership-rewards":0.93,"new-arrivals":0.7},"values":["brand-loyalty","quality"],)"
-      R"("lifestyle":["working-professional"],"personality":{"openness":0.63,)"
-      R"("conscientiousness":0.95,"extraversion":0.51,"agreeableness":0.68,)"
-      R"("neuroticism":0.57},"preferred_channels":["app","sms","whatsapp"]}})");
+      R"("channels":["web","marketplace"],"satisfaction":{"nps":6}},"psychographics":{)"
+      R"("interests":{"membership-rewards":0.93,"new-arrivals":0.7},)"
+      R"("values":["brand-loyalty","quality"],"lifestyle":["working-professional"],)"
+      R"("personality":{"openness":0.63,"conscientiousness":0.95,"extraversion":0.51,)"
+      R"("agreeableness":0.68,"neuroticism":0.57},"preferred_channels":["app","sms","whatsapp"]},)"
+      R"("digital":{"platforms":[{"name":"shopee","sessions_30d":56}],)"
+      R"("primary_device":"DEVICE_DESKTOP","contact_opt_ins":["email","sms","push"]},)"
+      R"("signup_time":"2021-07-21T13:19:20Z"})");
   generator.Next(&customer);
   EXPECT_EQ(customer.customer_id(), "cust-00000002");
 }

@@ -80,6 +80,37 @@ ScoreCustomerRequest FullValidRequest() {
   t->set_agreeableness(0.5);
   t->set_neuroticism(0.0);
   (*customer->mutable_attributes())["tier"] = "gold";
+  d->mutable_location()->set_time_zone("Asia/Jakarta");
+  d->mutable_birth_date()->set_year(1992);
+  d->mutable_birth_date()->set_month(2);
+  d->mutable_birth_date()->set_day(29);
+  order->set_channel("App");
+  order->set_discount_amount(5);
+  order->set_voucher_code("HEMAT10");
+  auto* item = order->add_items();
+  item->set_sku("sku-1");
+  item->set_category("Baby");
+  item->set_brand("Acme");
+  item->set_quantity(2);
+  item->set_unit_price(0);
+  auto* event = b->add_events();
+  event->set_type("page_view");
+  event->mutable_time()->set_seconds(kNow);
+  event->set_channel("web");
+  event->set_device(persona::v1::DEVICE_MOBILE);
+  (*event->mutable_properties())["category"] = "baby";
+  b->mutable_satisfaction()->set_nps(0);
+  b->mutable_satisfaction()->set_csat(5);
+  auto* platform = customer->mutable_digital()->add_platforms();
+  platform->set_name("Instagram");
+  platform->set_sessions_30d(0);
+  platform->mutable_last_seen()->set_seconds(kNow - 60);
+  customer->mutable_digital()->set_primary_device(persona::v1::DEVICE_TABLET);
+  customer->mutable_digital()->add_contact_opt_ins("whatsapp");
+  auto* life_event = customer->add_life_events();
+  life_event->set_type("new_baby");
+  life_event->mutable_time()->set_seconds(kNow - 86400 * 30);
+  customer->mutable_signup_time()->set_seconds(kNow - 86400 * 400);
   return request;
 }
 
@@ -89,6 +120,26 @@ auto* Behavior(ScoreCustomerRequest& r) { return r.mutable_customer()->mutable_b
 auto* Psycho(ScoreCustomerRequest& r) { return r.mutable_customer()->mutable_psychographics(); }
 auto* Traits(ScoreCustomerRequest& r) { return Psycho(r)->mutable_personality(); }
 auto* Attributes(ScoreCustomerRequest& r) { return r.mutable_customer()->mutable_attributes(); }
+auto* Order0(ScoreCustomerRequest& r) { return Behavior(r)->mutable_orders(0); }
+auto* Digital(ScoreCustomerRequest& r) { return r.mutable_customer()->mutable_digital(); }
+persona::v1::OrderItem* Item(ScoreCustomerRequest& r) { return Order0(r)->add_items(); }
+persona::v1::Event* AddEvent(ScoreCustomerRequest& r, const std::string& type = "search") {
+  auto* event = Behavior(r)->add_events();
+  event->set_type(type);
+  event->mutable_time()->set_seconds(kNow - 60);
+  return event;
+}
+persona::v1::LifeEvent* AddLifeEvent(ScoreCustomerRequest& r, const std::string& type = "moved") {
+  auto* life_event = r.mutable_customer()->add_life_events();
+  life_event->set_type(type);
+  life_event->mutable_time()->set_seconds(kNow - 86400);
+  return life_event;
+}
+persona::v1::Platform* AddPlatform(ScoreCustomerRequest& r, const std::string& name) {
+  auto* platform = Digital(r)->add_platforms();
+  platform->set_name(name);
+  return platform;
+}
 
 // A change to ValidRequest() that breaks exactly one rule, under these limits.
 struct BadExample {
@@ -190,14 +241,93 @@ const std::map<std::string, BadExample>& BadExamples() {
         [](auto& l) { l.max_attributes = 1; }}},
       {"attributes.key", {[](auto& r) { (*Attributes(r))[""] = "x"; }}},
       {"attributes.value", {[](auto& r) { (*Attributes(r))["k"] = std::string(1025, 'v'); }}},
+      {"time_zone", {[](auto& r) { Where(r)->set_time_zone("Mars/Olympus_Mons"); }}},
+      {"birth_date", {[](auto& r) {
+         Demo(r)->mutable_birth_date()->set_year(2023);
+         Demo(r)->mutable_birth_date()->set_month(2);
+         Demo(r)->mutable_birth_date()->set_day(29);
+       }}},
+      {"orders.channel", {[](auto& r) { Order0(r)->set_channel(" "); }}},
+      {"orders.discount_amount", {[](auto& r) { Order0(r)->set_discount_amount(-1); }}},
+      {"orders.voucher_code",
+       {[](auto& r) { Order0(r)->set_voucher_code(std::string(129, 'v')); }}},
+      {"orders.items",
+       {[](auto& r) {
+          for (int i = 0; i < 3; ++i) Item(r)->set_sku("s");
+        },
+        [](RequestLimits& l) { l.max_items_per_order = 2; }}},
+      {"orders.items.sku", {[](auto& r) { Item(r)->set_sku("sku"); }}},
+      {"orders.items.category", {[](auto& r) { Item(r)->set_category("	 "); }}},
+      {"orders.items.brand", {[](auto& r) { Item(r)->set_brand(std::string(65, 'b')); }}},
+      {"orders.items.quantity", {[](auto& r) { Item(r)->set_quantity(0); }}},
+      {"orders.items.unit_price", {[](auto& r) { Item(r)->set_unit_price(kNan); }}},
+      {"events",
+       {[](auto& r) {
+          for (int i = 0; i < 3; ++i) AddEvent(r);
+        },
+        [](RequestLimits& l) { l.max_events = 2; }}},
+      {"events.type", {[](auto& r) { AddEvent(r, " "); }}},
+      {"events.time", {[](auto& r) { AddEvent(r)->mutable_time()->set_seconds(kNow + 3600); }}},
+      {"events.channel", {[](auto& r) { AddEvent(r)->set_channel("\t"); }}},
+      {"events.device",
+       {[](auto& r) { AddEvent(r)->set_device(static_cast<persona::v1::Device>(42)); }}},
+      {"events.properties",
+       {[](auto& r) {
+          auto* event = AddEvent(r);
+          for (const char* key : {"a", "b", "c"}) (*event->mutable_properties())[key] = "x";
+        },
+        [](RequestLimits& l) { l.max_properties_per_event = 2; }}},
+      {"events.properties.key", {[](auto& r) { (*AddEvent(r)->mutable_properties())[""] = "x"; }}},
+      {"events.properties.value",
+       {[](auto& r) { (*AddEvent(r)->mutable_properties())["q"] = std::string(1025, 'q'); }}},
+      {"satisfaction.nps", {[](auto& r) { Behavior(r)->mutable_satisfaction()->set_nps(11); }}},
+      {"satisfaction.csat", {[](auto& r) { Behavior(r)->mutable_satisfaction()->set_csat(0); }}},
+      {"digital.platforms",
+       {[](auto& r) {
+          for (const char* name : {"web", "tiktok", "shopee"}) AddPlatform(r, name);
+        },
+        [](RequestLimits& l) { l.max_tags = 2; }}},
+      {"digital.platforms.name", {[](auto& r) { AddPlatform(r, "  "); }}},
+      {"digital.platforms.name.unique", {[](auto& r) {
+         AddPlatform(r, "Instagram");
+         AddPlatform(r, " instagram");
+       }}},
+      {"digital.platforms.sessions_30d",
+       {[](auto& r) { AddPlatform(r, "web")->set_sessions_30d(-1); }}},
+      {"digital.platforms.last_seen",
+       {[](auto& r) { AddPlatform(r, "web")->mutable_last_seen()->set_seconds(kNow + 10); }}},
+      {"digital.primary_device",
+       {[](auto& r) { Digital(r)->set_primary_device(static_cast<persona::v1::Device>(9)); }}},
+      {"digital.contact_opt_ins",
+       {[](auto& r) {
+          for (const char* name : {"email", "sms", "push"}) Digital(r)->add_contact_opt_ins(name);
+        },
+        [](RequestLimits& l) { l.max_tags = 2; }}},
+      {"digital.contact_opt_ins.tag", {[](auto& r) { Digital(r)->add_contact_opt_ins(""); }}},
+      {"life_events",
+       {[](auto& r) {
+          for (int i = 0; i < 3; ++i) AddLifeEvent(r);
+        },
+        [](RequestLimits& l) { l.max_life_events = 2; }}},
+      {"life_events.type", {[](auto& r) { AddLifeEvent(r, ""); }}},
+      {"life_events.time", {[](auto& r) { AddLifeEvent(r)->clear_time(); }}},
+      {"signup_time",
+       {[](auto& r) { r.mutable_customer()->mutable_signup_time()->set_seconds(kNow + 100); }}},
   };
   return *examples;
 }
 
-// The kCount rule an element rule belongs to.
+// The top-level kCount rule an element rule belongs to.
 const RequestRule& ListOf(size_t element_rule) {
   size_t i = element_rule;
-  while (kRequestRules[i].kind != RuleKind::kCount) --i;
+  while (kRequestRules[i].kind != RuleKind::kCount || kRequestRules[i].element) --i;
+  return kRequestRules[i];
+}
+
+// The element kCount rule a nested rule belongs to.
+const RequestRule& NestedListOf(size_t nested_rule) {
+  size_t i = nested_rule;
+  while (kRequestRules[i].nested) --i;
   return kRequestRules[i];
 }
 
@@ -258,6 +388,11 @@ TEST(RequestRulesTest, EachRulesBadExampleIsRejectedByBothPassesForThatRuleAlone
       EXPECT_TRUE(absl::StartsWith(path, std::string(list.field) + "[") &&
                   absl::EndsWith(path, "]" + std::string(rule.field)))
           << path << " is not an element path of " << list.field;
+      if (rule.nested) {
+        const RequestRule& nested = NestedListOf(i);
+        EXPECT_TRUE(absl::StrContains(path, "]" + std::string(nested.field) + "["))
+            << path << " is not a nested element path of " << nested.field;
+      }
     } else {
       EXPECT_EQ(path, rule.field);
     }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "service/grpc/customer_view.h"
 #include "service/grpc/request_validator.h"
 
 namespace {
@@ -75,6 +76,44 @@ ScoreCustomerRequest BusyValidRequest() {
     p->add_preferred_channels("contact-" + tag);
     (*customer->mutable_attributes())["attribute-" + tag] = "a value long enough to be on the heap";
   }
+  d->mutable_location()->set_time_zone("Asia/Jakarta");
+  d->mutable_birth_date()->set_year(1985);
+  d->mutable_birth_date()->set_month(7);
+  d->mutable_birth_date()->set_day(14);
+  for (int i = 0; i < 64; ++i) {
+    auto* order = b->mutable_orders(i);
+    order->set_channel("marketplace");
+    order->set_discount_amount(1.5);
+    order->set_voucher_code("VOUCHER-CODE-LONG-ENOUGH-" + std::to_string(i));
+    for (int j = 0; j < 4; ++j) {
+      auto* item = order->add_items();
+      item->set_sku("stock-keeping-unit-" + std::to_string(j));
+      item->set_category("category-long-enough-" + std::to_string(j));
+      item->set_brand("brand-long-enough-for-heap-" + std::to_string(j));
+      item->set_quantity(j + 1);
+      item->set_unit_price(9.99);
+    }
+    auto* event = b->add_events();
+    event->set_type("page_view");
+    event->mutable_time()->set_seconds(kNow - 60 * (i + 1));
+    event->set_channel("web");
+    event->set_device(persona::v1::DEVICE_DESKTOP);
+    for (int j = 0; j < 8; ++j) {
+      (*event->mutable_properties())["property-" + std::to_string(j)] = "a value on the heap too";
+    }
+    auto* platform = customer->mutable_digital()->add_platforms();
+    platform->set_name("platform-" + std::to_string(i));
+    platform->set_sessions_30d(i);
+    platform->mutable_last_seen()->set_seconds(kNow - i);
+    customer->mutable_digital()->add_contact_opt_ins("opt-in-" + std::to_string(i));
+    auto* life_event = customer->add_life_events();
+    life_event->set_type("life-event-" + std::to_string(i));
+    life_event->mutable_time()->set_seconds(kNow - 86400 * i);
+  }
+  b->mutable_satisfaction()->set_nps(9);
+  b->mutable_satisfaction()->set_csat(4);
+  customer->mutable_digital()->set_primary_device(persona::v1::DEVICE_MOBILE);
+  customer->mutable_signup_time()->set_seconds(kNow - 86400 * 1000);
   auto* t = p->mutable_personality();
   t->set_openness(0.1);
   t->set_conscientiousness(0.2);
@@ -101,6 +140,8 @@ TEST(RequestValidatorHotPathTest, AValidRequestIsValidatedWithoutAllocating) {
 
 TEST(RequestValidatorHotPathTest, TheCheckStopsWithoutAllocatingOnABrokenRuleToo) {
   ScoreCustomerRequest request = BusyValidRequest();
+  // Warm, as a serving thread is: the first look at a customer's time zone loads it.
+  ASSERT_TRUE(PassesEveryRequestRule(BusyValidRequest(), kNow, {}));
   (*request.mutable_customer()->mutable_attributes())["attribute-tag-63"] = "bad\x01";
   allocations = 0;
   counting = true;
@@ -108,6 +149,23 @@ TEST(RequestValidatorHotPathTest, TheCheckStopsWithoutAllocatingOnABrokenRuleToo
   counting = false;
   EXPECT_FALSE(passes);
   EXPECT_EQ(allocations, 0u);
+}
+
+TEST(RequestValidatorHotPathTest, AWarmCustomerViewIsRebuiltWithoutAllocating) {
+  const ScoreCustomerRequest request = BusyValidRequest();
+  CustomerView view;
+  view.Reset(request.customer(), kNow);  // warms the buffers and the time zone cache
+  ScoreCustomerRequest smaller = request;
+  smaller.mutable_customer()->mutable_behavior()->mutable_events()->RemoveLast();
+  allocations = 0;
+  counting = true;
+  view.Reset(request.customer(), kNow);
+  view.Reset(smaller.customer(), kNow);
+  view.Reset(request.customer(), kNow);
+  counting = false;
+  EXPECT_EQ(allocations, 0u);
+  EXPECT_EQ(view.get().event_count, 64u);
+  EXPECT_EQ(view.get().utc_offset_seconds, 7 * 3600);
 }
 
 }  // namespace

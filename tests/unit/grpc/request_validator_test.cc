@@ -4,6 +4,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <tuple>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -195,6 +196,85 @@ TEST(RequestValidatorTest, ListLimitsComeFromTheLimits) {
   *request.mutable_customer()->mutable_behavior()->add_orders() =
       request.customer().behavior().orders(0);
   EXPECT_EQ(ValidateScoreRequest(request, kNow, limits)[0].field, "customer.behavior.orders");
+}
+
+// Birth dates are calendar dates: checked for being real, and against as_of's date where the
+// customer lives.
+std::vector<FieldViolation> WithBirthDate(int year, int month, int day, int64_t as_of,
+                                          const std::string& time_zone = "") {
+  ScoreCustomerRequest request = ValidRequest();
+  request.mutable_as_of()->set_seconds(as_of);
+  auto* d = request.mutable_customer()->mutable_demographics();
+  d->mutable_location()->set_time_zone(time_zone);
+  d->mutable_birth_date()->set_year(year);
+  d->mutable_birth_date()->set_month(month);
+  d->mutable_birth_date()->set_day(day);
+  return ValidateScoreRequest(request, as_of + 86400, {});
+}
+
+TEST(RequestValidatorTest, BirthDatesMustBeRealCalendarDates) {
+  EXPECT_TRUE(WithBirthDate(2000, 2, 29, kNow).empty());  // a leap year
+  EXPECT_TRUE(WithBirthDate(0, 2, 29, kNow).empty());     // year unknown
+  EXPECT_TRUE(WithBirthDate(1900, 1, 1, kNow).empty());
+  EXPECT_TRUE(WithBirthDate(0, 12, 31, kNow).empty());
+  for (const auto& [y, m, d] : std::vector<std::tuple<int, int, int>>{
+           {1900, 2, 29}, {2023, 2, 29}, {2000, 4, 31}, {2000, 13, 1}, {2000, 0, 1}, {0, 1, 0}}) {
+    const auto violations = WithBirthDate(y, m, d, kNow);
+    ASSERT_EQ(violations.size(), 1u) << y << "-" << m << "-" << d;
+    EXPECT_EQ(violations[0].field, "customer.demographics.birth_date");
+    EXPECT_THAT(violations[0].description, ::testing::HasSubstr("is not a calendar date"));
+  }
+  for (int year : {1899, 2027, -5}) {
+    const auto violations = WithBirthDate(year, 1, 1, kNow);
+    ASSERT_EQ(violations.size(), 1u) << year;
+    EXPECT_THAT(violations[0].description,
+                ::testing::HasSubstr("year must be 0 (unknown) or between 1900 and 2026"));
+  }
+}
+
+TEST(RequestValidatorTest, BirthDatesAreNotAfterAsOfsDateWhereTheCustomerLives) {
+  // 2026-11-18T20:00:00Z is already 2026-11-19 in Jakarta (UTC+7).
+  const int64_t evening = 1794960000 + 20 * 3600;
+  EXPECT_TRUE(WithBirthDate(2026, 11, 19, evening, "Asia/Jakarta").empty());
+  EXPECT_TRUE(WithBirthDate(2026, 11, 18, evening).empty());
+  const auto violations = WithBirthDate(2026, 11, 19, evening);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].description,
+            "is after as_of's date (2026-11-18 where the customer lives)");
+  EXPECT_EQ(WithBirthDate(2026, 11, 20, evening, "Asia/Jakarta").size(), 1u);
+}
+
+TEST(RequestValidatorTest, TimeZonesMustBeKnownIanaNames) {
+  for (const char* known : {"Asia/Jakarta", "Europe/Berlin", "UTC", "America/Argentina/Salta"}) {
+    ScoreCustomerRequest request = ValidRequest();
+    request.mutable_customer()->mutable_demographics()->mutable_location()->set_time_zone(known);
+    EXPECT_TRUE(ValidateScoreRequest(request, kNow, {}).empty()) << known;
+  }
+  for (const char* unknown : {"Asia/Atlantis", "asia/jakarta ", "../../etc/passwd",
+                              "/usr/share/zoneinfo/UTC", "Europe", "zone.tab", "Asia/Jakarta\n"}) {
+    ScoreCustomerRequest request = ValidRequest();
+    request.mutable_customer()->mutable_demographics()->mutable_location()->set_time_zone(unknown);
+    const auto violations = ValidateScoreRequest(request, kNow, {});
+    ASSERT_EQ(violations.size(), 1u) << unknown;
+    EXPECT_EQ(violations[0].field, "customer.demographics.location.time_zone");
+    EXPECT_THAT(violations[0].description, ::testing::HasSubstr("unknown IANA time zone"));
+  }
+}
+
+TEST(RequestValidatorTest, NestedViolationsNameTheElementAndTheEntry) {
+  ScoreCustomerRequest request = ValidRequest();
+  auto* order = request.mutable_customer()->mutable_behavior()->mutable_orders(0);
+  order->add_items()->set_quantity(1);
+  order->add_items()->set_quantity(0);
+  auto* event = request.mutable_customer()->mutable_behavior()->add_events();
+  event->set_type("search");
+  event->mutable_time()->set_seconds(kNow);
+  (*event->mutable_properties())["query"] = std::string(1025, 'q');
+  const auto violations = ValidateScoreRequest(request, kNow, {});
+  ASSERT_EQ(violations.size(), 2u);
+  EXPECT_EQ(violations[0].field, "customer.behavior.orders[0].items[1].quantity");
+  EXPECT_EQ(violations[0].description, "must be between 1 and 1000000, got 0");
+  EXPECT_EQ(violations[1].field, "customer.behavior.events[0].properties[\"query\"]");
 }
 
 TEST(RequestValidatorTest, ReportsEveryViolationNotJustTheFirst) {

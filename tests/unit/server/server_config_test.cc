@@ -22,6 +22,9 @@ ServerFlags Defaults() {
   f.max_receive_message_bytes = 4 << 20;
   f.max_orders_per_customer = 10000;
   f.max_tags_per_customer = 256;
+  f.max_items_per_order = 1000;
+  f.max_events_per_customer = 10000;
+  f.max_life_events_per_customer = 1000;
   f.watch_catalog = true;
   f.watch_debounce_ms = 300;
   f.max_concurrent_streams = 256;
@@ -52,6 +55,9 @@ TEST(ServerConfigTest, DefaultsAreAcceptedAndTranslated) {
   EXPECT_EQ(config->security.listen, "127.0.0.1:50051");
   EXPECT_EQ(config->request_limits.max_orders, 10000u);
   EXPECT_EQ(config->request_limits.max_tags, 256u);
+  EXPECT_EQ(config->request_limits.max_items_per_order, 1000u);
+  EXPECT_EQ(config->request_limits.max_events, 10000u);
+  EXPECT_EQ(config->request_limits.max_life_events, 1000u);
   EXPECT_EQ(config->stream_limits.max_concurrent_streams, 64u);
   EXPECT_EQ(config->stream_limits.max_pending_writes, 16u);
   EXPECT_EQ(config->stream_limits.default_deadline, absl::Hours(1));
@@ -102,6 +108,10 @@ TEST(ServerConfigTest, EachRefusedValueNamesItsFlag) {
       {"--max_receive_message_bytes=0", [](ServerFlags& f) { f.max_receive_message_bytes = 0; }},
       {"--max_orders_per_customer=-1", [](ServerFlags& f) { f.max_orders_per_customer = -1; }},
       {"--max_tags_per_customer=0", [](ServerFlags& f) { f.max_tags_per_customer = 0; }},
+      {"--max_items_per_order=0", [](ServerFlags& f) { f.max_items_per_order = 0; }},
+      {"--max_events_per_customer=0", [](ServerFlags& f) { f.max_events_per_customer = 0; }},
+      {"--max_life_events_per_customer=-1",
+       [](ServerFlags& f) { f.max_life_events_per_customer = -1; }},
       {"--watch_debounce_ms=-1", [](ServerFlags& f) { f.watch_debounce_ms = -1; }},
       {"--max_concurrent_streams=0", [](ServerFlags& f) { f.max_concurrent_streams = 0; }},
       {"--max_score_streams=-1", [](ServerFlags& f) { f.max_score_streams = -1; }},

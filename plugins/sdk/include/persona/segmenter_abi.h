@@ -16,7 +16,11 @@
  *   the first release, so an older peer's smaller struct is read safely.
  *
  *   History: 1.0 the first release. 1.1 appends PersonaSegmenterPlugin.params_doc (optional;
- *   a 1.0 plugin simply has none). A plugin built against 1.0 loads in every 1.x host.
+ *   a 1.0 plugin simply has none). 1.2 appends the customer's v2 data to PersonaCustomer
+ *   (order details, events, satisfaction, digital presence, life events, signup time, birth
+ *   date, time zone and the UTC offset in force at as_of) and
+ *   PersonaSegmenterPlugin.default_missing_affinity. A plugin built against 1.0 or 1.1 loads
+ *   in every 1.x host; a 1.2 plugin is refused by a 1.0 or 1.1 host.
  *
  * LIFECYCLE (one catalog load; a hot reload repeats it for the new catalog)
  *   1. dlopen, then persona_segmenter_plugin() returns the static plugin description.
@@ -51,7 +55,7 @@ extern "C" {
 #endif
 
 #define PERSONA_SEGMENTER_ABI_MAJOR 1
-#define PERSONA_SEGMENTER_ABI_MINOR 1
+#define PERSONA_SEGMENTER_ABI_MINOR 2
 
 /* The one symbol a plugin exports. */
 #define PERSONA_SEGMENTER_ENTRY_SYMBOL "persona_segmenter_plugin"
@@ -157,6 +161,67 @@ typedef struct PersonaStringList {
   size_t count;
 } PersonaStringList;
 
+/* --- ABI 1.2 customer types. Arrays of these have no struct_size of their own: they are
+ *     frozen, and a later minor appends new parallel arrays to PersonaCustomer instead. --- */
+
+/* A calendar date. present == 0: not given. year == 0: the year is unknown (a birthday
+ * without a birth year); month 1..12 and day 1..31 always form a real date (29 February only
+ * in a leap year, or with year 0). */
+typedef struct PersonaCivilDate {
+  int32_t year;
+  int32_t month;
+  int32_t day;
+  int32_t present;
+} PersonaCivilDate;
+
+/* An optional instant, seconds since the Unix epoch. */
+typedef struct PersonaOptionalTime {
+  int64_t unix_seconds;
+  int32_t present; /* 0 = not given */
+} PersonaOptionalTime;
+
+/* One line of an order. Money is in the catalog's currency, finite and >= 0. */
+typedef struct PersonaOrderItem {
+  PersonaString sku;
+  PersonaString category; /* normalised like a tag (trimmed, lowercase) */
+  PersonaString brand;    /* normalised like a tag */
+  PersonaOptionalNumber quantity;   /* a whole number >= 1 when present */
+  PersonaOptionalNumber unit_price; /* >= 0 */
+} PersonaOrderItem;
+
+/* What ABI 1.2 knows about orders[i] beyond PersonaOrder: order_details[i] describes
+ * orders[i] (same index, same time order). */
+typedef struct PersonaOrderDetail {
+  PersonaString channel;                 /* normalised: "web", "app", "marketplace", "store"... */
+  PersonaOptionalNumber discount_amount; /* money saved on the order, >= 0 */
+  PersonaString voucher_code;            /* as sent; empty = none */
+  const PersonaOrderItem* items;
+  size_t item_count;
+} PersonaOrderDetail;
+
+/* Something the customer did: a page view, a search, an email click, a support ticket... */
+typedef struct PersonaEvent {
+  PersonaString type; /* a normalised token: "page_view", "search", "email_click", ... */
+  int64_t time_unix_seconds; /* not after as_of */
+  PersonaString channel;     /* normalised; empty = not given */
+  PersonaString device;      /* "mobile" | "desktop" | "tablet"; empty = not given */
+  const PersonaKeyValue* properties; /* sorted by key bytes, unique keys; values as sent */
+  size_t property_count;
+} PersonaEvent;
+
+/* Where the customer shops or socialises ("instagram", "tiktok", "shopee", "web"). */
+typedef struct PersonaPlatform {
+  PersonaString name; /* normalised like a tag */
+  PersonaOptionalNumber sessions_30d; /* a whole number >= 0 */
+  PersonaOptionalTime last_seen;      /* not after as_of */
+} PersonaPlatform;
+
+/* A life change: "moved", "married", "new_baby", "new_job", "graduated", "retired"... */
+typedef struct PersonaLifeEvent {
+  PersonaString type; /* a normalised token */
+  int64_t time_unix_seconds; /* not after as_of */
+} PersonaLifeEvent;
+
 typedef struct PersonaCustomer {
   size_t struct_size; /* sizeof(PersonaCustomer) as the host compiled it */
   PersonaString customer_id;
@@ -199,7 +264,42 @@ typedef struct PersonaCustomer {
   /* free-form fields for other lenses, sorted by key bytes */
   const PersonaKeyValue* attributes;
   size_t attribute_count;
+
+  /* --- ABI 1.2: appended. A plugin built against 1.2 reads these only when
+   *     customer->struct_size covers them (PERSONA_CUSTOMER_HAS below); a 1.2 plugin is never
+   *     loaded by an older host, but the check keeps a plugin honest across later minors. --- */
+
+  /* behavioural lens, v2 */
+  const PersonaOrderDetail* order_details; /* order_count entries (NULL when order_count 0) */
+  const PersonaEvent* events;              /* sorted by time ascending */
+  size_t event_count;
+  PersonaOptionalNumber nps;  /* 0..10, a whole number */
+  PersonaOptionalNumber csat; /* 1..5, a whole number */
+
+  /* digital presence */
+  const PersonaPlatform* platforms; /* sorted by name bytes, unique names */
+  size_t platform_count;
+  PersonaString primary_device;      /* "mobile" | "desktop" | "tablet"; empty = not given */
+  PersonaStringList contact_opt_ins; /* channels the customer agreed to be contacted on, as
+                                        tags: "email", "sms", "whatsapp", "push", ... */
+
+  /* triggers and calendars */
+  const PersonaLifeEvent* life_events; /* sorted by time ascending */
+  size_t life_event_count;
+  PersonaOptionalTime signup_time; /* when the customer became one; not after as_of */
+  PersonaCivilDate birth_date;     /* not after as_of's local date */
+  /* The customer's IANA time zone as sent ("Asia/Jakarta"; the host refused unknown names);
+   * empty = not given: use the segmenter's configured default, else UTC. */
+  PersonaString time_zone;
+  /* When time_zone is given: the UTC offset in force at as_of in that zone (Asia/Jakarta:
+   * +25200), so local calendar arithmetic needs no time-zone database. 0 otherwise. */
+  int32_t utc_offset_seconds;
 } PersonaCustomer;
+
+/* True when `customer` (a const PersonaCustomer*) carries `field`, i.e. the host's struct is
+ * large enough to contain it. */
+#define PERSONA_CUSTOMER_HAS(customer, field)                                          \
+  ((customer)->struct_size >= offsetof(PersonaCustomer, field) + sizeof((customer)->field))
 
 /* ---------------------------------------------------------------------------------------
  * Scoring output.
@@ -299,6 +399,16 @@ typedef struct PersonaSegmenterPlugin {
    * and probes every listed params key with a value of the wrong type. Not NUL-terminated;
    * valid as long as the library is loaded. */
   PersonaString params_doc;
+
+  /* --- ABI 1.2: appended; absent in a 1.0/1.1 plugin. --- */
+
+  /* The missing_affinity a criterion of this segmenter gets when the catalog does not set
+   * one: the grade the host blends in for data the customer lacks (see PersonaCriterionScore).
+   * has_default_missing_affinity == 0: the host's default, 0.5. Lenses where absence means
+   * "did not happen" (events, triggers) declare 0. Must be in [0,1]; the host refuses the
+   * plugin at load otherwise. Static. */
+  int32_t has_default_missing_affinity;
+  double default_missing_affinity;
 } PersonaSegmenterPlugin;
 
 /* The entry point. Returns a pointer to a static description that lives as long as the
