@@ -21,6 +21,12 @@
 //     static constexpr char kParamsDoc[] =
 //         R"({"params": {"min": "number 0..130"}, "example": {"min": 25}})";
 //
+// and (ABI 1.2) declares the missing_affinity its criteria get when the catalog sets none
+// (see PersonaSegmenterPlugin.default_missing_affinity; checked to be in [0, 1] at compile
+// time). Lenses where absent data means "did not happen" (events, triggers) declare 0:
+//
+//     static constexpr double kDefaultMissingAffinity = 0.0;
+//
 // This header is the one a plugin includes; it pulls in every part of the adapter, each in
 // its own header under persona/sdk/:
 //
@@ -28,7 +34,12 @@
 //   parse_number.hpp   ParseNumber: a whole attribute value as a finite number
 //   param_error.hpp    ParamError, what Create/Compile throw for bad input
 //   config_value.hpp   Value: the config/params tree, with paths in every error
-//   customer_view.hpp  FindAttribute over the customer's sorted attributes
+//   civil_date.hpp     CivilDate, local dates from UTC offsets, days between dates,
+//                      anniversaries (29 February observed on 28 February in a common year)
+//   calendar_window.hpp  windows over local days; monthly and yearly ranges for seasons
+//   customer_records.hpp views of order details/items, events, platforms, life events
+//   customer_view.hpp  FindAttribute, ContainsTag and the ABI 1.2 accessors (absent when the
+//                      host's struct is older)
 //   score_context.hpp  ScoreContext: as_of, explain, labels and details
 //   affinity.hpp       AffinityAccumulator and Clamp01: field grades -> {affinity, coverage}
 //   adapter.hpp        the C ABI over the class, and PERSONA_SEGMENTER_PLUGIN
@@ -40,7 +51,10 @@
 
 #include <persona/sdk/adapter.hpp>
 #include <persona/sdk/affinity.hpp>
+#include <persona/sdk/calendar_window.hpp>
+#include <persona/sdk/civil_date.hpp>
 #include <persona/sdk/config_value.hpp>
+#include <persona/sdk/customer_records.hpp>
 #include <persona/sdk/customer_view.hpp>
 #include <persona/sdk/param_error.hpp>
 #include <persona/sdk/parse_number.hpp>

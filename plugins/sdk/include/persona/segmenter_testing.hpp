@@ -4,11 +4,13 @@
 //   json_value.hpp        JsonValue: JSON text -> the PersonaValue tree create()/compile()
 //                         receive
 //   customer_builder.hpp  CustomerBuilder: a PersonaCustomer normalised the way the server
-//                         sends it
+//                         sends it, every ABI 1.2 field included; BuildSized
+//                         (kCustomerSizeAbi11) for the same customer from an older host
 //   score_result.hpp      ScoreResult: scores, labels and details of one score() call
 //   test_host.hpp         TestHost: drives create/compile/score/release/destroy like the
 //                         server and records every label and detail the plugin reports;
-//                         kDefaultTestAsOf, the fixed as_of it scores at unless told
+//                         kDefaultTestAsOf, the fixed as_of it scores at unless told;
+//                         DefaultMissingAffinity, what the plugin declares (ABI 1.2)
 //
 //   #include <persona/segmenter_testing.hpp>
 //   persona::sdk::testing::TestHost host(persona_segmenter_plugin());

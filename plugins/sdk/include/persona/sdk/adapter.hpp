@@ -8,6 +8,7 @@
 //              const persona::sdk::ScoreContext&, PersonaCriterionScore* scores)
 //       const noexcept;
 //   static constexpr char kParamsDoc[] = "...";                          // optional, ABI 1.1
+//   static constexpr double kDefaultMissingAffinity = 0.0;               // optional, ABI 1.2
 //
 // and the adapter turns exceptions thrown at load time into statuses and messages (a
 // ParamError is the author's "bad input", anything else an internal error), owns instance
@@ -18,6 +19,7 @@
 #include <persona/segmenter_abi.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -41,6 +43,28 @@ auto ParamsDocOf(int) -> decltype(std::string_view(Segmenter::kParamsDoc)) {
 template <typename Segmenter>
 std::string_view ParamsDocOf(long) {
   return std::string_view();
+}
+
+// What the plugin description says about Segmenter::kDefaultMissingAffinity.
+struct MissingAffinityDefault {
+  int32_t declared;
+  double value;
+};
+
+// Declared: checked at compile time, since the host refuses a plugin whose default is outside
+// [0, 1] and the author should learn that from the compiler rather than from a load failure.
+template <typename Segmenter>
+constexpr auto DefaultMissingAffinityOf(int)
+    -> decltype(static_cast<double>(Segmenter::kDefaultMissingAffinity), MissingAffinityDefault{}) {
+  static_assert(
+      Segmenter::kDefaultMissingAffinity >= 0.0 && Segmenter::kDefaultMissingAffinity <= 1.0,
+      "kDefaultMissingAffinity must be in [0, 1]");
+  return MissingAffinityDefault{1, static_cast<double>(Segmenter::kDefaultMissingAffinity)};
+}
+// Not declared: the host's default applies.
+template <typename Segmenter>
+constexpr MissingAffinityDefault DefaultMissingAffinityOf(long) {
+  return MissingAffinityDefault{0, 0.0};
 }
 
 inline void WriteError(PersonaErrorBuffer* error, const char* message) {
@@ -128,6 +152,8 @@ struct Adapter {
   static const PersonaSegmenterPlugin* Describe(const char* name, const char* version,
                                                 const char* description) {
     static const std::string_view params_doc = ParamsDocOf<Segmenter>(0);
+    static constexpr MissingAffinityDefault missing_affinity =
+        DefaultMissingAffinityOf<Segmenter>(0);
     static const PersonaSegmenterPlugin plugin = {
         sizeof(PersonaSegmenterPlugin),
         PERSONA_SEGMENTER_ABI_MAJOR,
@@ -141,6 +167,8 @@ struct Adapter {
         &ReleaseCriterion,
         &Score,
         Borrow(params_doc),
+        missing_affinity.declared,
+        missing_affinity.value,
     };
     return &plugin;
   }

@@ -5,7 +5,9 @@
 
 #include <persona/segmenter_abi.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <persona/sdk/strings.hpp>
 #include <persona/sdk/testing/json_value.hpp>
 #include <persona/sdk/testing/score_result.hpp>
@@ -63,6 +65,18 @@ class TestHost {
   }
 
   size_t criterion_count() const { return criteria_.size(); }
+
+  // The missing_affinity the plugin declares for criteria the catalog gives none (ABI 1.2),
+  // or nullopt when it declares none or its description predates the field, as the server
+  // reads it.
+  std::optional<double> DefaultMissingAffinity() const {
+    const size_t needed = offsetof(PersonaSegmenterPlugin, default_missing_affinity) +
+                          sizeof(plugin_->default_missing_affinity);
+    if (plugin_->struct_size < needed || plugin_->has_default_missing_affinity == 0) {
+      return std::nullopt;
+    }
+    return plugin_->default_missing_affinity;
+  }
 
   // One score() call over every compiled criterion, as the server makes per customer, as of
   // `as_of_unix_seconds` (default kDefaultTestAsOf).
