@@ -183,8 +183,8 @@ typedef struct PersonaOptionalTime {
 /* One line of an order. Money is in the catalog's currency, finite and >= 0. */
 typedef struct PersonaOrderItem {
   PersonaString sku;
-  PersonaString category; /* normalised like a tag (trimmed, lowercase) */
-  PersonaString brand;    /* normalised like a tag */
+  PersonaString category;           /* normalised like a tag (trimmed, lowercase) */
+  PersonaString brand;              /* normalised like a tag */
   PersonaOptionalNumber quantity;   /* a whole number >= 1 when present */
   PersonaOptionalNumber unit_price; /* >= 0 */
 } PersonaOrderItem;
@@ -201,7 +201,7 @@ typedef struct PersonaOrderDetail {
 
 /* Something the customer did: a page view, a search, an email click, a support ticket... */
 typedef struct PersonaEvent {
-  PersonaString type; /* a normalised token: "page_view", "search", "email_click", ... */
+  PersonaString type;        /* a normalised token: "page_view", "search", "email_click", ... */
   int64_t time_unix_seconds; /* not after as_of */
   PersonaString channel;     /* normalised; empty = not given */
   PersonaString device;      /* "mobile" | "desktop" | "tablet"; empty = not given */
@@ -211,14 +211,14 @@ typedef struct PersonaEvent {
 
 /* Where the customer shops or socialises ("instagram", "tiktok", "shopee", "web"). */
 typedef struct PersonaPlatform {
-  PersonaString name; /* normalised like a tag */
+  PersonaString name;                 /* normalised like a tag */
   PersonaOptionalNumber sessions_30d; /* a whole number >= 0 */
   PersonaOptionalTime last_seen;      /* not after as_of */
 } PersonaPlatform;
 
 /* A life change: "moved", "married", "new_baby", "new_job", "graduated", "retired"... */
 typedef struct PersonaLifeEvent {
-  PersonaString type; /* a normalised token */
+  PersonaString type;        /* a normalised token */
   int64_t time_unix_seconds; /* not after as_of */
 } PersonaLifeEvent;
 
@@ -294,11 +294,15 @@ typedef struct PersonaCustomer {
   /* When time_zone is given: the UTC offset in force at as_of in that zone (Asia/Jakarta:
    * +25200), so local calendar arithmetic needs no time-zone database. 0 otherwise. */
   int32_t utc_offset_seconds;
+  /* Always 0. It fills what would otherwise be tail padding, so sizeof(PersonaCustomer) ends
+   * at a field: a field a later minor appends can never sit inside this version's padding,
+   * where PERSONA_CUSTOMER_HAS would wrongly say a 1.2 host sent it. */
+  int32_t reserved_1_2;
 } PersonaCustomer;
 
 /* True when `customer` (a const PersonaCustomer*) carries `field`, i.e. the host's struct is
  * large enough to contain it. */
-#define PERSONA_CUSTOMER_HAS(customer, field)                                          \
+#define PERSONA_CUSTOMER_HAS(customer, field) \
   ((customer)->struct_size >= offsetof(PersonaCustomer, field) + sizeof((customer)->field))
 
 /* ---------------------------------------------------------------------------------------
