@@ -15,6 +15,14 @@ namespace persona {
 namespace synthetic {
 namespace {
 
+// What variations may add to the default personas' category and season lists (the seasons
+// are the ones the generated catalog's triggers config declares).
+constexpr std::string_view kPersonaCategories[] = {"baby",   "kids",    "fashion",     "beauty",
+                                                   "home",   "grocery", "electronics", "sports",
+                                                   "health", "toys"};
+constexpr std::string_view kPersonaSeasons[] = {"harbolnas", "twin_date_sale", "ramadan", "lebaran",
+                                                "payday",    "back_to_school", "year_end"};
+
 // Shifts and re-weights a default persona's numbers; the exact default for the first five.
 class Variation {
  public:
@@ -98,6 +106,36 @@ std::vector<std::string_view> Segments(Variation& v, std::initializer_list<std::
   return out;
 }
 
+// behavioral "categories"/"brands"/"channels": {"any_of", "min_share", "window_days", "by"}.
+void ShareOf(JsonWriter& json, std::string_view key, Variation& v,
+             const std::vector<std::string_view>& any_of, double min_share, int64_t window_days,
+             std::string_view by, double weight = 1.0) {
+  json.Key(key).BeginObject().Key("any_of");
+  StringArray(json, any_of);
+  json.Key("min_share")
+      .Number(v.vary() ? Round(v.rng().Uniform(0.8, 1.2) * min_share, 2) : min_share);
+  json.Key("window_days").Int(window_days);
+  if (!by.empty()) json.Key("by").String(by);
+  if (weight != 1.0) json.Key("weight").Number(weight);
+  json.EndObject();
+}
+
+// behavioral "events": one entry.
+void EventCount(JsonWriter& json, std::string_view type, std::string_view category,
+                int64_t min_count, int64_t within_days) {
+  json.Key("events").BeginArray().BeginObject().Key("type").String(type);
+  if (!category.empty())
+    json.Key("where").BeginObject().Key("category").String(category).EndObject();
+  json.Key("min_count").Int(min_count).Key("within_days").Int(within_days);
+  json.EndObject().EndArray();
+}
+
+void StringList(JsonWriter& json, std::string_view key,
+                const std::vector<std::string_view>& values) {
+  json.Key(key);
+  StringArray(json, values);
+}
+
 void BeginCriterion(JsonWriter& json, std::string_view segmenter, double weight) {
   json.BeginObject().Key("segmenter").String(segmenter).Key("weight").Number(weight);
 }
@@ -135,6 +173,29 @@ void HematFred(JsonWriter& json, Variation& v) {
   Interests(json, v, {{"discounts", 1.0}, {"coupons", 0.8}, {"price-comparison", 0.6}});
   AnyOf(json, "values", v.Tags({"frugality", "value-for-money"}, kValues));
   json.EndObject().EndObject();
+
+  BeginCriterion(json, "behavioral", v.Weight(0.3));
+  json.Key("params").BeginObject();
+  json.Key("discount_share")
+      .BeginObject()
+      .Key("min")
+      .Number(v.vary() ? Round(v.rng().Uniform(0.5, 0.7), 2) : 0.6);
+  json.Key("window_days").Int(365).Key("weight").Number(2).EndObject();
+  json.Key("basket_value")
+      .BeginObject()
+      .Key("max")
+      .Number(v.vary() ? Round(v.rng().Uniform(60, 100), 0) : 80);
+  json.EndObject().EndObject().EndObject();
+
+  BeginCriterion(json, "triggers", v.Weight(0.1));
+  json.Key("params").BeginObject();
+  StringList(json, "seasons", v.Tags({"payday", "harbolnas", "twin_date_sale"}, kPersonaSeasons));
+  json.EndObject().EndObject();
+
+  BeginCriterion(json, "digital", v.Weight(0.1));
+  json.Key("params").BeginObject();
+  StringList(json, "reachable_on", v.Tags({"whatsapp", "sms"}, kContactOptIns));
+  json.EndObject().EndObject();
 }
 
 void YoungWorkingMother(JsonWriter& json, Variation& v) {
@@ -162,6 +223,25 @@ void YoungWorkingMother(JsonWriter& json, Variation& v) {
   Interests(json, v, {{"kids", 1.0}, {"home", 0.5}, {"convenience", 0.8}});
   AnyOf(json, "preferred_channels", v.Tags({"app", "email"}, kChannels));
   json.EndObject().EndObject();
+
+  BeginCriterion(json, "behavioral", v.Weight(0.3));
+  json.Key("params").BeginObject();
+  ShareOf(json, "categories", v, v.Tags({"baby", "kids"}, kPersonaCategories), 0.4, 180, "spend",
+          2);
+  ShareOf(json, "channels", v, {"app"}, 0.6, 180, "orders");
+  EventCount(json, "page_view", "baby", v.vary() ? v.rng().Int(2, 4) : 3, 14);
+  json.EndObject().EndObject();
+
+  BeginCriterion(json, "digital", v.Weight(0.1));
+  json.Key("params").BeginObject();
+  StringList(json, "primary_device", {"mobile"});
+  StringList(json, "reachable_on", v.Tags({"whatsapp", "push", "email"}, kContactOptIns));
+  json.EndObject().EndObject();
+
+  BeginCriterion(json, "triggers", v.Weight(0.1));
+  json.Key("params").BeginObject().Key("life_events").BeginObject().Key("any_of");
+  StringArray(json, {"new_baby", "pregnancy"});
+  json.Key("within_days").Int(365).EndObject().EndObject().EndObject();
 }
 
 void LoyalChampion(JsonWriter& json, Variation& v) {
@@ -185,6 +265,21 @@ void LoyalChampion(JsonWriter& json, Variation& v) {
   json.Key("age").BeginObject().Key("min").Int(lo).Key("max").Int(hi).EndObject();
   MaybeCountry(json, v);
   json.EndObject().EndObject();
+
+  BeginCriterion(json, "behavioral", v.Weight(0.15));
+  json.Key("params").BeginObject();
+  StringList(json, "nps", {"promoter"});
+  json.EndObject().EndObject();
+
+  BeginCriterion(json, "digital", v.Weight(0.05));
+  json.Key("params").BeginObject();
+  StringList(json, "reachable_on", v.Tags({"email", "whatsapp", "push"}, kContactOptIns));
+  json.EndObject().EndObject();
+
+  BeginCriterion(json, "triggers", v.Weight(0.05));
+  json.Key("params").BeginObject().Key("signup_anniversary").BeginObject();
+  json.Key("within_days").Int(v.vary() ? v.rng().Int(14, 45) : 30).EndObject();
+  json.EndObject().EndObject();
 }
 
 void HighValueAtRisk(JsonWriter& json, Variation& v) {
@@ -207,6 +302,21 @@ void HighValueAtRisk(JsonWriter& json, Variation& v) {
   Interests(json, v, {{"premium", 1.0}, {"exclusive-offers", 0.7}});
   AnyOf(json, "preferred_channels", v.Tags({"phone", "email"}, kChannels));
   json.EndObject().EndObject();
+
+  BeginCriterion(json, "behavioral", v.Weight(0.3));
+  json.Key("params").BeginObject();
+  EventCount(json, "support_ticket", "", v.vary() ? v.rng().Int(1, 3) : 2, 60);
+  StringList(json, "nps", {"detractor"});
+  json.EndObject().EndObject();
+
+  BeginCriterion(json, "digital", v.Weight(0.05));
+  json.Key("params").BeginObject();
+  StringList(json, "reachable_on", v.Tags({"email", "phone", "whatsapp"}, kContactOptIns));
+  json.EndObject().EndObject();
+
+  BeginCriterion(json, "triggers", v.Weight(0.05));
+  json.Key("params").BeginObject().Key("birthday").BeginObject();
+  json.Key("within_days").Int(30).EndObject().EndObject().EndObject();
 }
 
 void UrbanTrendsetter(JsonWriter& json, Variation& v) {
@@ -232,6 +342,25 @@ void UrbanTrendsetter(JsonWriter& json, Variation& v) {
   json.Key("openness").Number(v.Trait(0.8)).Key("extraversion").Number(v.Trait(0.75));
   json.EndObject();
   AnyOf(json, "preferred_channels", v.Tags({"instagram", "tiktok", "app"}, kChannels));
+  json.EndObject().EndObject();
+
+  BeginCriterion(json, "digital", v.Weight(0.25));
+  json.Key("params").BeginObject();
+  json.Key("platforms").BeginObject().Key("any_of");
+  StringArray(json, v.Tags({"tiktok", "instagram", "tiktok-shop"}, kPlatforms));
+  json.Key("min_sessions_30d").Int(v.vary() ? v.rng().Int(4, 12) : 8).EndObject();
+  json.Key("mobile_share").BeginObject().Key("min").Number(0.7);
+  json.Key("within_days").Int(30).EndObject();
+  json.EndObject().EndObject();
+
+  BeginCriterion(json, "behavioral", v.Weight(0.15));
+  json.Key("params").BeginObject();
+  ShareOf(json, "categories", v, v.Tags({"fashion", "beauty"}, kPersonaCategories), 0.5, 180, "");
+  json.EndObject().EndObject();
+
+  BeginCriterion(json, "triggers", v.Weight(0.05));
+  json.Key("params").BeginObject();
+  StringList(json, "seasons", v.Tags({"harbolnas", "twin_date_sale", "payday"}, kPersonaSeasons));
   json.EndObject().EndObject();
 }
 
@@ -308,7 +437,20 @@ std::string GenerateCatalogJson(int personas, uint64_t seed) {
       "    {\"name\": \"rfm\", \"plugin\": \"libsegmenter_rfm.so\",\n"
       "     \"config\": {\"recency_days\": [14, 30, 90, 180], \"frequency\": [1, 2, 4, 8],\n"
       "                \"monetary\": [50, 150, 400, 1000], \"window_days\": 365}},\n"
-      "    {\"name\": \"psychographic\", \"plugin\": \"libsegmenter_psychographic.so\"}\n"
+      "    {\"name\": \"psychographic\", \"plugin\": \"libsegmenter_psychographic.so\"},\n"
+      "    {\"name\": \"behavioral\", \"plugin\": \"libsegmenter_behavioral.so\"},\n"
+      "    {\"name\": \"digital\", \"plugin\": \"libsegmenter_digital.so\",\n"
+      "     \"config\": {\"channel_preference\": [\"whatsapp\", \"push\", \"email\", \"sms\"]}},\n"
+      "    {\"name\": \"triggers\", \"plugin\": \"libsegmenter_triggers.so\",\n"
+      "     \"config\": {\"default_time_zone\": \"+07:00\", \"calendars\": {\n"
+      "       \"harbolnas\": {\"yearly\": [\"11.11\", \"12.12\"], \"days_before\": 2},\n"
+      "       \"twin_date_sale\": {\"yearly\": [\"9.9\", \"10.10\"], \"days_before\": 1},\n"
+      "       \"ramadan\": {\"dates\": [\"2026-02-18\", \"2027-02-08\"], \"days_after\": 29},\n"
+      "       \"lebaran\": {\"dates\": [\"2026-03-20\", \"2027-03-10\"], \"days_before\": 14,\n"
+      "                   \"days_after\": 7},\n"
+      "       \"payday\": {\"monthly\": {\"from_day\": 25, \"to_day\": 2}, \"days_before\": 3},\n"
+      "       \"back_to_school\": {\"yearly_range\": {\"from\": \"7.1\", \"to\": \"7.31\"}},\n"
+      "       \"year_end\": {\"yearly_range\": {\"from\": \"12.20\", \"to\": \"1.1\"}}}}}\n"
       "  ],\n  \"personas\": [";
   for (int i = 0; i < personas; ++i) {
     out += i == 0 ? "\n    " : ",\n    ";
