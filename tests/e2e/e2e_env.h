@@ -27,7 +27,7 @@ inline std::string SourcePath(const std::string& relative) {
   return absl::StrCat(PERSONA_SOURCE_DIR, "/", relative);
 }
 inline std::string DefaultCatalogPath() { return SourcePath("deploy/catalog/catalog.json"); }
-inline std::string DefaultCatalogVersion() { return "2026-11-22.1"; }
+inline std::string DefaultCatalogVersion() { return "2026-12-07.1"; }
 // "major.minor" of the SDK in this tree: what the bundled plugins are built against.
 inline std::string SdkAbiVersion() {
   return absl::StrCat(PERSONA_SEGMENTER_ABI_MAJOR, ".", PERSONA_SEGMENTER_ABI_MINOR);

@@ -28,7 +28,7 @@ TEST(E2eOperations, MetricsEndpointCountersMoveWithTraffic) {
 
   const std::string before = HttpGet(metrics_port, "/metrics");
   ASSERT_THAT(before, HasSubstr("200 OK"));
-  EXPECT_THAT(before, HasSubstr("persona_catalog_info{version=\"2026-11-22.1\"} 1"));
+  EXPECT_THAT(before, HasSubstr("persona_catalog_info{version=\"2026-12-07.1\"} 1"));
   EXPECT_THAT(before, HasSubstr("persona_personas_loaded 5"));
   EXPECT_THAT(before, HasSubstr("persona_catalog_reloads_total{outcome=\"ok\"} 1"));
 

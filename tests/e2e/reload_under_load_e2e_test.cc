@@ -33,7 +33,7 @@ std::string Catalog(const std::string& version, bool broken = false) {
   std::string text =
       ReadFileOrEmpty(std::string(PERSONA_SOURCE_DIR) + "/deploy/catalog/catalog.json");
   text = absl::StrReplaceAll(
-      text, {{"\"version\": \"2026-11-22.1\"", "\"version\": \"" + version + "\""}});
+      text, {{"\"version\": \"2026-12-07.1\"", "\"version\": \"" + version + "\""}});
   text = absl::StrReplaceAll(
       text, {{"{\"name\": \"psychographic\", \"plugin\": \"libsegmenter_psychographic.so\"}",
               "{\"name\": \"psychographic\", \"plugin\": \"libsegmenter_psychographic.so\"},\n"

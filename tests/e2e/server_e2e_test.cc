@@ -309,7 +309,7 @@ TEST_F(E2eScoring, EveryExampleMatchesItsPersonaFirstWithLabelsAndExplanation) {
 
     // explain=true: one contribution per criterion of the top persona, each with details.
     const auto& top = response.matches(0);
-    ASSERT_EQ(top.contributions_size(), 3);
+    ASSERT_EQ(top.contributions_size(), 6);
     std::set<std::string> segmenters;
     double weighted = 0, weights = 0;
     for (const auto& contribution : top.contributions()) {
@@ -325,7 +325,8 @@ TEST_F(E2eScoring, EveryExampleMatchesItsPersonaFirstWithLabelsAndExplanation) {
       weighted += contribution.weight() * contribution.affinity();
       weights += contribution.weight();
     }
-    EXPECT_THAT(segmenters, UnorderedElementsAre("demographic", "rfm", "psychographic"));
+    EXPECT_THAT(segmenters, UnorderedElementsAre("demographic", "rfm", "psychographic",
+                                                 "behavioral", "digital", "triggers"));
     // Persona score = Σ wᵢ·aᵢ / Σ wᵢ (docs/scoring.md).
     EXPECT_NEAR(top.score(), weighted / weights, 1e-9);
   }
@@ -558,7 +559,7 @@ TEST_F(E2eScoring, ListsPersonasSegmentersAndReportsHealthAndStartLog) {
 
   persona::v1::ListSegmentersResponse segmenters;
   ASSERT_TRUE(client_->ListSegmenters(&segmenters).ok());
-  ASSERT_EQ(segmenters.segmenters_size(), 3);
+  ASSERT_EQ(segmenters.segmenters_size(), 6);
   for (const auto& s : segmenters.segmenters()) {
     EXPECT_EQ(s.plugin(), absl::StrCat("libsegmenter_", s.name(), ".so"));
     EXPECT_EQ(s.abi_version(), SdkAbiVersion());

@@ -305,10 +305,10 @@ TEST_F(ScoreCustomersTest, UnavailableRecordsBeforeACatalogThenScoresAfterAReloa
   ASSERT_TRUE(stream->Write(Example("hemat-fred")));
   ASSERT_TRUE(stream->Read(&response));
   EXPECT_EQ(response.error_code(), 0);
-  EXPECT_EQ(response.result().catalog_version(), "2026-11-22.1");
+  EXPECT_EQ(response.result().catalog_version(), "2026-12-07.1");
 
   std::string next = catalog_text_;
-  next.replace(next.find("2026-11-22.1"), 12, "2026-11-22.2");
+  next.replace(next.find("2026-12-07.1"), 12, "2026-11-22.2");
   std::ofstream(catalog_path_) << next;
   ASSERT_TRUE(reloader_->ReloadNow().applied);
   ASSERT_TRUE(stream->Write(Example("hemat-fred")));
@@ -646,7 +646,7 @@ TEST_F(BulkClientTest, ReportNumbersMatchTheUnaryAnswers) {
       EXPECT_EQ(report.co_match[i][j], expected) << a << " & " << b;
     }
   }
-  EXPECT_EQ(report.catalog_versions, std::vector<std::string>{"2026-11-22.1"});
+  EXPECT_EQ(report.catalog_versions, std::vector<std::string>{"2026-12-07.1"});
 }
 
 // --- persona-cli bench's load generator ---

@@ -112,7 +112,7 @@ TEST_F(ScoringServiceTest, ScoresExampleCustomerWithExplanation) {
   persona::v1::ScoreCustomerResponse response;
   ASSERT_TRUE(Score(request, &response).ok());
   EXPECT_EQ(response.customer_id(), "cust-fred-001");
-  EXPECT_EQ(response.catalog_version(), "2026-11-22.1");
+  EXPECT_EQ(response.catalog_version(), "2026-12-07.1");
   ASSERT_GE(response.matches_size(), 1);
   const auto& top = response.matches(0);
   EXPECT_EQ(top.persona_id(), "hemat-fred");
@@ -188,10 +188,11 @@ TEST_F(ScoringServiceTest, ListPersonasAndSegmenters) {
   ASSERT_EQ(personas.personas_size(), 5);
   EXPECT_EQ(personas.personas(0).id(), "hemat-fred");  // sorted by id
   EXPECT_THAT(personas.personas(0).segmenters(),
-              ::testing::ElementsAre("demographic", "rfm", "psychographic"));
+              ::testing::ElementsAre("demographic", "rfm", "psychographic", "behavioral",
+                                     "triggers", "digital"));
   persona::v1::ListSegmentersResponse segmenters;
   ASSERT_TRUE(scoring_stub_->ListSegmenters(&c2, {}, &segmenters).ok());
-  ASSERT_EQ(segmenters.segmenters_size(), 3);
+  ASSERT_EQ(segmenters.segmenters_size(), 6);  // the six bundled lenses
   EXPECT_EQ(segmenters.segmenters(1).name(), "rfm");
   EXPECT_EQ(segmenters.segmenters(1).abi_version(),
             std::to_string(PERSONA_SEGMENTER_ABI_MAJOR) + "." +
@@ -204,7 +205,7 @@ TEST_F(ScoringServiceTest, ValidateCatalogReportsProblemsWithoutApplying) {
   std::string text = ReadText(catalog_path_);
   text.replace(text.find(R"("age": {"min": 25, "max": 45})"), 29,
                R"("age": {"min": 45, "max": 25})");
-  text.replace(text.find("2026-11-22.1"), 12, "2026-11-22.2");
+  text.replace(text.find("2026-12-07.1"), 12, "2026-11-22.2");
   persona::v1::ValidateCatalogRequest request;
   request.set_catalog_json(text);
   persona::v1::ValidateCatalogResponse response;
@@ -223,7 +224,7 @@ TEST_F(ScoringServiceTest, ValidateCatalogReportsProblemsWithoutApplying) {
   ASSERT_TRUE(admin_stub_->ValidateCatalog(&context2, unknown_field, &response).ok());
   EXPECT_FALSE(response.valid());
   EXPECT_THAT(response.problems(0).message(), HasSubstr("persona"));
-  EXPECT_EQ(serving_.Current()->version, "2026-11-22.1");
+  EXPECT_EQ(serving_.Current()->version, "2026-12-07.1");
 }
 
 TEST_F(ScoringServiceTest, ReloadAppliesGoodAndRejectsBadCatalogs) {
@@ -235,14 +236,14 @@ TEST_F(ScoringServiceTest, ReloadAppliesGoodAndRejectsBadCatalogs) {
   grpc::ClientContext c1;
   ASSERT_TRUE(admin_stub_->ReloadCatalog(&c1, {}, &response).ok());
   EXPECT_FALSE(response.applied());
-  EXPECT_EQ(response.catalog_version(), "2026-11-22.1");
+  EXPECT_EQ(response.catalog_version(), "2026-12-07.1");
   ASSERT_EQ(response.problems_size(), 1);
   EXPECT_EQ(response.problems(0).field(), "segmenters[rfm].plugin");
 
   persona::v1::ScoreCustomerResponse scored;
   EXPECT_TRUE(Score(Example("loyal-champion"), &scored).ok());
 
-  WriteCatalog(std::string(good).replace(good.find("2026-11-22.1"), 12, "2026-11-22.9"));
+  WriteCatalog(std::string(good).replace(good.find("2026-12-07.1"), 12, "2026-11-22.9"));
   grpc::ClientContext c2;
   response.Clear();
   ASSERT_TRUE(admin_stub_->ReloadCatalog(&c2, {}, &response).ok());
@@ -254,7 +255,7 @@ TEST_F(ScoringServiceTest, ReloadAppliesGoodAndRejectsBadCatalogs) {
   ASSERT_TRUE(admin_stub_->GetCatalogStatus(&c3, {}, &status).ok());
   EXPECT_EQ(status.catalog_version(), "2026-11-22.9");
   EXPECT_EQ(status.personas(), 5u);
-  EXPECT_EQ(status.segmenters_size(), 3);
+  EXPECT_EQ(status.segmenters_size(), 6);
   EXPECT_TRUE(status.last_reload_problems().empty());
   EXPECT_GT(status.loaded_at().seconds(), 0);
 }

@@ -43,7 +43,7 @@ std::string ReadText(const fs::path& path) {
 std::string CatalogText(const std::string& version) {
   return absl::StrReplaceAll(
       ReadText(fs::path(PERSONA_SOURCE_DIR) / "deploy/catalog/catalog.json"),
-      {{"\"version\": \"2026-11-22.1\"", "\"version\": \"" + version + "\""}});
+      {{"\"version\": \"2026-12-07.1\"", "\"version\": \"" + version + "\""}});
 }
 
 // One segmenter, one persona: loading it releases the other two plugins.

@@ -107,7 +107,7 @@ TEST_P(GeneratedCatalogTest, LoadsWithTheBundledPlugins) {
   const CatalogLoadResult result = LoadCatalog(path.string(), options);
   ASSERT_TRUE(result.ok()) << (result.problems.empty() ? "" : result.problems[0].ToString());
   EXPECT_EQ(result.snapshot->personas.size(), static_cast<size_t>(personas));
-  ASSERT_EQ(result.snapshot->segmenters.size(), 3u);
+  ASSERT_EQ(result.snapshot->segmenters.size(), 6u);  // the six bundled lenses
   for (const SegmenterSlot& slot : result.snapshot->segmenters) {
     EXPECT_EQ(slot.criteria.size(), static_cast<size_t>(personas)) << slot.info.name;
   }
