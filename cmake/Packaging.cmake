@@ -84,8 +84,8 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_SHLIBDEPS ON)
 # Not a library: /usr/share/zoneinfo, where requests' customer time zones are looked up.
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "tzdata")
 set(CPACK_COMPONENT_SERVER_DESCRIPTION
-    "persona-server, persona-cli and persona-plugin-check with the bundled demographic, RFM \
-and psychographic segmenters, a default catalog and a systemd unit. Plugin ABI \
+    "persona-server, persona-cli and persona-plugin-check with the bundled demographic, RFM, \
+psychographic, behavioral, digital and triggers segmenters, a default catalog and a systemd unit. Plugin ABI \
 ${PERSONA_SDK_VERSION}: loads segmenters built against ABI ${PERSONA_SDK_VERSION} or an \
 older minor of the same major.")
 # The default catalog is configuration: an upgrade must not overwrite an operator's edits.

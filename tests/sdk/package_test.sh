@@ -73,6 +73,9 @@ for f in usr/bin/persona-server usr/bin/persona-cli usr/bin/persona-plugin-check
          usr/lib/persona-server/plugins/libsegmenter_demographic.so \
          usr/lib/persona-server/plugins/libsegmenter_rfm.so \
          usr/lib/persona-server/plugins/libsegmenter_psychographic.so \
+         usr/lib/persona-server/plugins/libsegmenter_behavioral.so \
+         usr/lib/persona-server/plugins/libsegmenter_digital.so \
+         usr/lib/persona-server/plugins/libsegmenter_triggers.so \
          etc/persona-server/catalog/catalog.json \
          usr/share/persona-server/examples/hemat-fred.json \
          usr/lib/systemd/system/persona-server.service \
