@@ -58,7 +58,8 @@ TEST(E2eReloadUnderLoad, NoCallFailsAndOnlyValidVersionsServe) {
   const fs::path plugins = fs::path(dir.path()) / "plugins";
   fs::create_directories(plugins);
   for (const char* name :
-       {"libsegmenter_demographic.so", "libsegmenter_rfm.so", "libsegmenter_psychographic.so"}) {
+       {"libsegmenter_demographic.so", "libsegmenter_rfm.so", "libsegmenter_psychographic.so",
+        "libsegmenter_behavioral.so", "libsegmenter_digital.so", "libsegmenter_triggers.so"}) {
     fs::copy_file(fs::path(PERSONA_PLUGIN_DIR) / name, plugins / name);
   }
   const auto install_toy = [&](const char* fixture) {
