@@ -65,6 +65,7 @@ TEST(PlatformsTest, AListedPlatformWithoutACountIsOneSession) {
   b.Platform("tokopedia");
   const ScoreResult r = ScoreOne(kShopper, b.Build());
   EXPECT_DOUBLE_EQ(r.scores[0].affinity, 0.25);
+  ASSERT_EQ(r.details.size(), 1u);
   EXPECT_EQ(r.details[0].reason,
             "instagram not used, shopee not used, tokopedia no count (1 session) -> best 1 of "
             "min 4 -> 0.25");
@@ -84,6 +85,7 @@ TEST(PlatformsTest, PlatformsButNoneListedIsARealZero) {
   const ScoreResult r = ScoreOne(kShopper, b.Build());
   EXPECT_EQ(r.scores[0].affinity, 0.0);
   EXPECT_EQ(r.scores[0].coverage, 1.0);
+  ASSERT_EQ(r.details.size(), 1u);
   EXPECT_FALSE(r.details[0].missing);
   EXPECT_EQ(r.details[0].reason,
             "instagram not used, shopee not used, tokopedia not used -> none listed -> 0");
@@ -114,6 +116,7 @@ TEST(PrimaryDeviceTest, ListedDeviceGradesOne) {
   b.PrimaryDevice("mobile");
   const ScoreResult r = ScoreOne(R"({"primary_device": ["tablet", "Mobile"]})", b.Build());
   EXPECT_EQ(r.scores[0].affinity, 1.0);
+  ASSERT_EQ(r.details.size(), 1u);
   EXPECT_EQ(r.details[0].reason, "customer mobile, wanted mobile, tablet -> 1");
 }
 
@@ -123,6 +126,7 @@ TEST(PrimaryDeviceTest, UnlistedDeviceGradesZero) {
   const ScoreResult r = ScoreOne(R"({"primary_device": ["mobile"]})", b.Build());
   EXPECT_EQ(r.scores[0].affinity, 0.0);
   EXPECT_EQ(r.scores[0].coverage, 1.0);
+  ASSERT_EQ(r.details.size(), 1u);
   EXPECT_EQ(r.details[0].reason, "customer desktop, wanted mobile -> 0");
 }
 
@@ -132,6 +136,7 @@ TEST(PrimaryDeviceTest, AbsentIsMissingEvenWithDeviceEvents) {
   b.Event("page_view", kAsOf - kHour, On("mobile"));
   const ScoreResult r = ScoreOne(R"({"primary_device": ["mobile"]})", b.Build());
   EXPECT_EQ(r.scores[0].coverage, 0.0);
+  ASSERT_EQ(r.details.size(), 1u);
   EXPECT_TRUE(r.details[0].missing);
   EXPECT_EQ(r.details[0].reason, "customer gave no primary device");
 }
@@ -143,6 +148,7 @@ TEST(ReachableOnTest, OptedInToOneListedChannelGradesOne) {
   b.ContactOptIns({"Email", "push"});
   const ScoreResult r = ScoreOne(R"({"reachable_on": ["whatsapp", "email"]})", b.Build());
   EXPECT_EQ(r.scores[0].affinity, 1.0);
+  ASSERT_EQ(r.details.size(), 1u);
   EXPECT_EQ(r.details[0].reason, "opted in to email, not opted in to whatsapp -> 1");
 }
 
@@ -166,6 +172,7 @@ TEST(ReachableOnTest, NoOptInsIsNoConsentNotMissing) {
   const ScoreResult r = ScoreOne(R"({"reachable_on": ["whatsapp", "email"]})", b.Build());
   EXPECT_EQ(r.scores[0].affinity, 0.0);
   EXPECT_EQ(r.scores[0].coverage, 1.0);
+  ASSERT_EQ(r.details.size(), 1u);
   EXPECT_FALSE(r.details[0].missing);
   EXPECT_EQ(r.details[0].reason, "customer opted in to no channel (no consent) -> 0");
 }
@@ -185,6 +192,7 @@ TEST(MobileShareTest, ShareExactlyAtTheMinimumGradesOne) {
   AddDeviceEvents(&b, 7, 3);
   const ScoreResult r = ScoreOne(kMobileFirst, b.Build());
   EXPECT_EQ(r.scores[0].affinity, 1.0);
+  ASSERT_EQ(r.details.size(), 1u);
   EXPECT_EQ(r.details[0].reason,
             "7 of 10 events with a device in the last 30 days on mobile = 0.7, min 0.7 -> 1");
 }
@@ -208,6 +216,7 @@ TEST(MobileShareTest, NoEventWithADeviceInTheWindowIsMissing) {
   b.Event("page_view", kAsOf - 45 * kDay, On("mobile"));  // outside the 30 days
   const ScoreResult r = ScoreOne(kMobileFirst, b.Build());
   EXPECT_EQ(r.scores[0].coverage, 0.0);
+  ASSERT_EQ(r.details.size(), 1u);
   EXPECT_TRUE(r.details[0].missing);
   EXPECT_EQ(r.details[0].reason, "no event with a device in the last 30 days");
 }
