@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "digital_segmenter.h"
 #include "test_support.h"
@@ -105,6 +106,21 @@ TEST(BestChannelTest, NoOptInsIsNone) {
   const ScoreResult r = Labels(b.Build());
   EXPECT_EQ(r.Label("best_channel"), "none");
   EXPECT_EQ(LabelCount(r, "best_channel"), 1u);
+}
+
+TEST(BestChannelTest, ManyOptInsAreAllCounted) {
+  // More opt-ins than the per-call count table holds: the ones past it are counted apart.
+  std::vector<std::string> channels;
+  for (int i = 0; i < 70; ++i) channels.push_back("c" + std::to_string(100 + i));
+  CustomerBuilder b;
+  b.ContactOptIns(channels);
+  b.Event("message_read", kAsOf - kHour, On("", "c110"));
+  b.Event("message_read", kAsOf - kHour, On("", "c168"));
+  b.Event("message_read", kAsOf - 2 * kHour, On("", "c168"));
+  b.Event("message_read", kAsOf - 40 * kDay, On("", "c169"));  // outside the window
+  b.Event("message_read", kAsOf - 40 * kDay, On("", "c169"));
+  b.Event("message_read", kAsOf - 40 * kDay, On("", "c169"));
+  EXPECT_EQ(Labels(b.Build()).Label("best_channel"), "c168");
 }
 
 TEST(PrimaryDeviceLabelTest, GivenDeviceWinsOverEvents) {

@@ -269,6 +269,25 @@ TEST(MobileShareTest, SeveralWindowsInOneCallEachCountTheirOwn) {
   EXPECT_EQ(r.scores[2].affinity, 1.0);
 }
 
+TEST(MobileShareTest, MoreDistinctWindowsThanTheCacheHolds) {
+  // One desktop event per day back from today, one mobile event today: a window of d days
+  // holds 1 mobile and d desktop events.
+  CustomerBuilder b;
+  b.Event("page_view", kAsOf, On("mobile"));
+  for (int day = 0; day < 20; ++day) b.Event("page_view", kAsOf - day * kDay, On("desktop"));
+  sdk::testing::TestHost host(testing::Plugin());
+  ASSERT_EQ(host.Create(), "");
+  for (int days = 1; days <= 12; ++days) {
+    ASSERT_EQ(host.Compile(R"({"mobile_share": {"min": 1, "within_days": )" + std::to_string(days) +
+                           "}}"),
+              "");
+  }
+  const ScoreResult r = host.Score(b.Build(), /*explain=*/false, kAsOf);
+  for (int days = 1; days <= 12; ++days) {
+    EXPECT_DOUBLE_EQ(r.scores[days - 1].affinity, 1.0 / (1 + days)) << days;
+  }
+}
+
 // --- combining -----------------------------------------------------------------------------
 
 TEST(CombineTest, FieldsCombineByWeightAndMissingLowersCoverage) {
