@@ -179,7 +179,7 @@ size_t CountEvents(const sdk::Events& events, const Clock& clock, const EventRul
 
 class Reason {
  public:
-  void Append(const char* format, ...) noexcept __attribute__((format(printf, 2, 3))) {
+  __attribute__((format(printf, 2, 3))) void Append(const char* format, ...) noexcept {
     if (length_ >= sizeof(text_) - 1) return;
     va_list args;
     va_start(args, format);
