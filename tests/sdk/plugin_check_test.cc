@@ -71,7 +71,8 @@ TEST(PluginCheckTest, ToyFixturePassesEveryCheck) {
 }
 
 TEST(PluginCheckTest, BundledPluginsPassWithTheDefaultCatalogsParams) {
-  for (const char* name : {"demographic", "rfm", "psychographic"}) {
+  for (const char* name :
+       {"demographic", "rfm", "psychographic", "behavioral", "digital", "triggers"}) {
     const CheckRun run =
         Check(Bundled(name) + " --catalog=" + PERSONA_SOURCE_DIR + "/deploy/catalog");
     EXPECT_EQ(run.exit_code, 0) << name << "\n" << run.output;
