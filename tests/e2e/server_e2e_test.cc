@@ -306,6 +306,11 @@ TEST_F(E2eScoring, EveryExampleMatchesItsPersonaFirstWithLabelsAndExplanation) {
                                "at_risk", "cant_lose_them", "hibernating"));
     ASSERT_EQ(labels.count("rfm.rfm_cell"), 1u);
     EXPECT_THAT(labels["rfm.rfm_cell"], MatchesRegex("[1-5][1-5][1-5]"));
+    // Where and when to reach them: every example has opt-ins and is scored on a calendar.
+    ASSERT_EQ(labels.count("digital.best_channel"), 1u);
+    EXPECT_THAT(labels["digital.best_channel"], testing::AnyOf("whatsapp", "push", "email", "sms"));
+    ASSERT_EQ(labels.count("triggers.season"), 1u);
+    EXPECT_FALSE(labels["triggers.season"].empty());
 
     // explain=true: one contribution per criterion of the top persona, each with details.
     const auto& top = response.matches(0);
