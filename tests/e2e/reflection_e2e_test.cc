@@ -146,7 +146,9 @@ TEST_F(E2eReflection, ScoresHematFredFromJsonThroughGenericStub) {
   ASSERT_TRUE(client_->FetchFileContainingSymbol("persona.v1.PersonaScoring").ok());
   const std::string customer = ReadFileOrEmpty(SourcePath("deploy/examples/hemat-fred.json"));
   ASSERT_FALSE(customer.empty());
-  const std::string request = absl::StrCat(R"({"customer": )", customer, R"(, "explain": true})");
+  // As of the day the example's dates lead up to (deploy/README.md).
+  const std::string request = absl::StrCat(
+      R"({"customer": )", customer, R"(, "explain": true, "as_of": "2026-11-22T00:00:00Z"})");
 
   absl::StatusOr<ReflectionClient::JsonCallResult> result =
       client_->CallJson("persona.v1.PersonaScoring", "ScoreCustomer", request);
@@ -168,7 +170,7 @@ TEST_F(E2eReflection, ScoresHematFredFromJsonThroughGenericStub) {
   EXPECT_LE(score, 1.0);
   const google::protobuf::FieldDescriptor* contributions = Field(top, "contributions");
   ASSERT_NE(contributions, nullptr);
-  EXPECT_EQ(top.GetReflection()->FieldSize(top, contributions), 3);
+  EXPECT_EQ(top.GetReflection()->FieldSize(top, contributions), 6);  // one per lens
   EXPECT_EQ(reflection->GetString(response, Field(response, "customer_id")), "cust-fred-001");
   EXPECT_EQ(reflection->GetString(response, Field(response, "catalog_version")),
             DefaultCatalogVersion());

@@ -527,17 +527,20 @@ TEST_F(E2eScoring, OrderAfterAsOfIsInvalidArgument) {
   order->set_order_id("future-1");
   order->mutable_time()->set_seconds(kAsOf + 86400);
   order->set_amount(10);
+  // The example's own orders come first.
+  const std::string field = absl::StrCat("customer.behavior.orders[",
+                                         request.customer().behavior().orders_size() - 1, "].time");
   persona::v1::ScoreCustomerResponse response;
   const grpc::Status status = client_->Score(request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << StatusText(status);
-  EXPECT_THAT(status.error_message(), HasSubstr("customer.behavior.orders[0].time"));
+  EXPECT_THAT(status.error_message(), HasSubstr(field));
   google::rpc::Status details;
   google::rpc::BadRequest bad_request;
   ASSERT_TRUE(details.ParseFromString(status.error_details()));
   ASSERT_EQ(details.details_size(), 1);
   ASSERT_TRUE(details.details(0).UnpackTo(&bad_request));
   ASSERT_EQ(bad_request.field_violations_size(), 1);
-  EXPECT_EQ(bad_request.field_violations(0).field(), "customer.behavior.orders[0].time");
+  EXPECT_EQ(bad_request.field_violations(0).field(), field);
 
   // The same order one day before as_of is fine, and the server keeps serving.
   order->mutable_time()->set_seconds(kAsOf - 86400);
@@ -593,13 +596,13 @@ TEST_F(E2eCli, ScorePrintsEveryExamplesPersona) {
   ASSERT_NO_FATAL_FAILURE(StartServer(DefaultServerOptions()));
   for (const fs::path& example : ExampleCustomers()) {
     SCOPED_TRACE(example.filename().string());
-    const ProcessResult result =
-        Cli("score", {"--customer=" + example.string(), "--explain", "--top_k=1"});
+    const ProcessResult result = Cli("score", {"--customer=" + example.string(), "--explain",
+                                               "--top_k=1", "--as_of=2026-11-22T00:00:00Z"});
     ASSERT_EQ(result.exit_code, 0) << result.Describe();
     const auto response = ParseJson<persona::v1::ScoreCustomerResponse>(result.out);
     ASSERT_EQ(response.matches_size(), 1) << result.out;
     EXPECT_EQ(response.matches(0).persona_id(), example.stem().string());
-    EXPECT_EQ(response.matches(0).contributions_size(), 3);
+    EXPECT_EQ(response.matches(0).contributions_size(), 6);
     EXPECT_THAT(result.out, HasSubstr(R"("rfm.rfm_cell")"));
   }
 }
@@ -616,7 +619,7 @@ TEST_F(E2eCli, PersonasListsFive) {
   EXPECT_EQ(response.catalog_version(), DefaultCatalogVersion());
 }
 
-TEST_F(E2eCli, SegmentersListsTheThreeLensesWithAbi10) {
+TEST_F(E2eCli, SegmentersListsTheSixLensesWithThisTreesAbi) {
   ASSERT_NO_FATAL_FAILURE(StartServer(DefaultServerOptions()));
   const ProcessResult result = Cli("segmenters");
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
@@ -625,9 +628,10 @@ TEST_F(E2eCli, SegmentersListsTheThreeLensesWithAbi10) {
   for (const auto& s : response.segmenters()) abi[s.name()] = s.abi_version();
   // The bundled plugins are built against this tree's SDK, whatever its ABI version now is.
   const std::string version = SdkAbiVersion();
-  EXPECT_THAT(abi, ElementsAre(std::pair<const std::string, std::string>("demographic", version),
-                               std::pair<const std::string, std::string>("psychographic", version),
-                               std::pair<const std::string, std::string>("rfm", version)));
+  using Entry = std::pair<const std::string, std::string>;
+  EXPECT_THAT(abi, ElementsAre(Entry("behavioral", version), Entry("demographic", version),
+                               Entry("digital", version), Entry("psychographic", version),
+                               Entry("rfm", version), Entry("triggers", version)));
 }
 
 TEST_F(E2eCli, BadCustomerExitsOneNamingTheField) {
@@ -738,7 +742,8 @@ TEST_F(E2eValidate, PluginsWritableByOthersAreRefused) {
   fs::create_directory(plugins);
   fs::permissions(plugins, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                fs::perms::others_read | fs::perms::others_exec);
-  for (const std::string name : {"demographic", "rfm", "psychographic"}) {
+  for (const std::string name :
+       {"demographic", "rfm", "psychographic", "behavioral", "digital", "triggers"}) {
     const std::string file = absl::StrCat("libsegmenter_", name, ".so");
     fs::copy_file(PluginDir() + "/" + file, plugins + "/" + file);
     fs::permissions(plugins + "/" + file, fs::perms::owner_all | fs::perms::group_read |

@@ -75,6 +75,8 @@ class ScoringServiceTest : public ::testing::Test {
         ReadJsonFile((fs::path(PERSONA_SOURCE_DIR) / "deploy/examples" / (name + ".json")).string(),
                      request.mutable_customer());
     EXPECT_TRUE(status.ok()) << status;
+    // The example files' dates lead up to this day (deploy/README.md).
+    request.mutable_as_of()->set_seconds(1795305600);  // 2026-11-22T00:00:00Z
     return request;
   }
 
@@ -118,7 +120,7 @@ TEST_F(ScoringServiceTest, ScoresExampleCustomerWithExplanation) {
   EXPECT_EQ(top.persona_id(), "hemat-fred");
   EXPECT_EQ(top.display_name(), "Hemat Fred");
   EXPECT_GT(top.score(), 0.9);
-  ASSERT_EQ(top.contributions_size(), 3);
+  ASSERT_EQ(top.contributions_size(), 6);  // every lens of the default catalog
   double weighted = 0, total = 0;
   for (const auto& c : top.contributions()) {
     EXPECT_FALSE(c.details().empty()) << c.segmenter();
@@ -146,8 +148,9 @@ TEST_F(ScoringServiceTest, TopKAndPersonaIdsRestrictTheAnswer) {
   response.Clear();
   ASSERT_TRUE(Score(request, &response).ok());
   for (const auto& m : response.matches()) EXPECT_EQ(m.persona_id(), "urban-trendsetter");
-  // Labels come from every segmenter, whatever the restriction.
-  EXPECT_EQ(response.labels_size(), 4);
+  // Labels come from every segmenter, whatever the restriction: demographic 1, rfm 2,
+  // psychographic 1, behavioral 2, digital 2, triggers 3 (season, birthday, anniversary).
+  EXPECT_EQ(response.labels_size(), 11);
 }
 
 TEST_F(ScoringServiceTest, InvalidRequestCarriesBadRequestDetails) {
