@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "client/bulk/progress_bar.h"
 #include "client/text/json_writer.h"
 
 namespace persona {
@@ -182,6 +185,43 @@ std::string ReportToJson(const Report& report) {
   std::string text = json.Take();
   text.push_back('\n');
   return text;
+}
+
+std::string LabelsToText(const Report& report) {
+  std::string out;
+  const auto row = [&out, &report](const std::string& name, uint64_t count) {
+    absl::StrAppendFormat(&out, "  %-30s %12s %6.1f%%\n", name, GroupThousands(count),
+                          report.Share(count) * 100.0);
+  };
+  for (const LabelDistribution& label : report.labels) {
+    const bool named = !label.title.empty();
+    if (!named && label.customers == 0) continue;
+    absl::StrAppend(&out, named ? absl::StrCat(label.title, " (", label.key, ")") : label.key);
+    if (label.customers == 0) {
+      absl::StrAppend(&out, ": no scored customer carries it\n");
+      continue;
+    }
+    absl::StrAppend(&out, ": ", GroupThousands(label.customers), " of ",
+                    GroupThousands(report.scored), " scored customers",
+                    label.per_item ? " (one in several counts in each)" : "", "\n");
+    for (const LabelValueCount& value : label.values) {
+      row(value.value.empty() ? "(empty)" : value.value, value.count);
+    }
+    if (label.other_count > 0) {
+      row(label.other_values == 0
+              ? std::string("other values")
+              : absl::StrCat(
+                    GroupThousands(label.other_values), label.capped ? "+" : "",
+                    label.other_values == 1 && !label.capped ? " other value" : " other values"),
+          label.other_count);
+    }
+    row("without the label", report.scored - label.customers);
+  }
+  if (report.labels_untracked > 0) {
+    absl::StrAppend(&out, GroupThousands(report.labels_untracked),
+                    " labels of keys past the first ", LabelTally::kMaxKeys, " are not counted\n");
+  }
+  return out;
 }
 
 }  // namespace persona

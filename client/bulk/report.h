@@ -88,4 +88,8 @@ class ReportBuilder final : public ScoreFileSink {
 // The report's numbers as JSON (the same numbers the HTML page shows).
 std::string ReportToJson(const Report& report);
 
+// The label distributions as plain text, for a terminal: the named keys first, then the rest,
+// each value with its customers and share of the scored customers.
+std::string LabelsToText(const Report& report);
+
 }  // namespace persona

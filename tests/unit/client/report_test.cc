@@ -313,6 +313,31 @@ TEST(ReportLabelsTest, HtmlShowsTheNamedLabelsFirstThenTheRest) {
   EXPECT_THAT(html, HasSubstr("more than 100%"));
 }
 
+TEST(ReportLabelsTest, TextListsTheNamedLabelsFirstThenTheRest) {
+  const std::string text = LabelsToText(LabelledReport(/*label_values=*/2));
+  EXPECT_EQ(text,
+            "Best channel (digital.best_channel): 4 of 5 scored customers\n"
+            "  whatsapp                                  2   40.0%\n"
+            "  email                                     1   20.0%\n"
+            "  1 other value                             1   20.0%\n"
+            "  without the label                         1   20.0%\n"
+            "Active seasons (triggers.season): 4 of 5 scored customers (one in several counts in "
+            "each)\n"
+            "  payday                                    3   60.0%\n"
+            "  harbolnas                                 1   20.0%\n"
+            "  2 other values                            2   40.0%\n"
+            "  without the label                         1   20.0%\n"
+            "Top categories (behavioral.top_category): 4 of 5 scored customers\n"
+            "  baby                                      3   60.0%\n"
+            "  toys                                      1   20.0%\n"
+            "  without the label                         1   20.0%\n"
+            "rfm: 2 of 5 scored customers\n"
+            "  champions                                 2   40.0%\n"
+            "  without the label                         3   60.0%\n");
+  EXPECT_THAT(LabelsToText(KnownReport()),
+              HasSubstr("Best channel (digital.best_channel): no scored customer carries it\n"));
+}
+
 TEST(ReportLabelsTest, HtmlSaysWhenNoCustomerCarriesANamedLabel) {
   const std::string html = ReportToHtml(KnownReport(), "in.jsonl");
   EXPECT_THAT(html, HasSubstr("No scored customer carries <code>digital.best_channel</code>"));
