@@ -4,7 +4,9 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "client/bulk/progress_bar.h"
 
 namespace persona {
 
@@ -15,6 +17,12 @@ const std::vector<NamedLabel>& NamedLabels() {
       {"behavioral.top_category", "Top categories", false},
   };
   return *named;
+}
+
+std::string OtherValuesName(const LabelDistribution& label) {
+  if (label.other_values == 0) return "other values";
+  return absl::StrCat(GroupThousands(label.other_values), label.capped ? "+" : "",
+                      label.other_values == 1 && !label.capped ? " other value" : " other values");
 }
 
 LabelTally::LabelTally() {

@@ -29,6 +29,10 @@ struct LabelDistribution {
   bool capped = false;        // more distinct values came than are tracked: other_values is a floor
 };
 
+// The name of a distribution's "other" row: "1 other value", "12 other values", "990+ other
+// values" (capped: more exist than were tracked), or "other values" when none was tracked.
+std::string OtherValuesName(const LabelDistribution& label);
+
 // A key the report presents first, by name, even when no customer carries it.
 struct NamedLabel {
   absl::string_view key;

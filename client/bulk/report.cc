@@ -208,12 +208,7 @@ std::string LabelsToText(const Report& report) {
       row(value.value.empty() ? "(empty)" : value.value, value.count);
     }
     if (label.other_count > 0) {
-      row(label.other_values == 0
-              ? std::string("other values")
-              : absl::StrCat(
-                    GroupThousands(label.other_values), label.capped ? "+" : "",
-                    label.other_values == 1 && !label.capped ? " other value" : " other values"),
-          label.other_count);
+      row(OtherValuesName(label), label.other_count);
     }
     row("without the label", report.scored - label.customers);
   }

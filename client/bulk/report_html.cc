@@ -92,10 +92,7 @@ void LabelChart(const Report& report, const LabelDistribution& label, std::strin
     bars.push_back(Bar{value.value.empty() ? "(empty)" : value.value, value.count, false});
   }
   if (label.other_count > 0) {
-    const std::string values =
-        label.capped ? absl::StrCat(GroupThousands(label.other_values), "+ other values")
-                     : absl::StrCat(GroupThousands(label.other_values), " other values");
-    bars.push_back(Bar{label.other_values == 0 ? "other values" : values, label.other_count, true});
+    bars.push_back(Bar{OtherValuesName(label), label.other_count, true});
   }
   bars.push_back(Bar{"without the label", without, true});
   BarChart(report, bars, label.key, out);

@@ -263,6 +263,7 @@ TEST(ReportLabelsTest, DistinctValuesAreCappedAndTheRestCountAsOther) {
   // Past the cap: 5 untracked; past the top 10: cap - 10 tracked values of one customer each.
   EXPECT_EQ(category.other_count, 5 + (cap - 10));
   EXPECT_EQ(category.other_values, cap - 10);
+  EXPECT_EQ(OtherValuesName(category), "990+ other values");  // more exist than were tracked
 }
 
 TEST(ReportLabelsTest, KeysAreCappedToo) {
