@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "client/bulk/progress_bar.h"
 #include "client/text/json_writer.h"
 
 namespace persona {
@@ -30,6 +33,7 @@ void ReportBuilder::OnScored(int64_t, uint64_t, const persona::v1::ScoreCustomer
       versions_.push_back(result.catalog_version());
     }
   }
+  labels_.Add(result.labels());
   if (result.matches().empty()) {
     ++unmatched_;
     return;
@@ -56,7 +60,7 @@ void ReportBuilder::OnScored(int64_t, uint64_t, const persona::v1::ScoreCustomer
 
 void ReportBuilder::OnRejected(const RejectedRecord&) { ++rejected_; }
 
-Report ReportBuilder::Build(size_t matrix_limit, size_t most_alike) const {
+Report ReportBuilder::Build(size_t matrix_limit, size_t most_alike, size_t label_values) const {
   Report report;
   report.scored = scored_;
   report.rejected = rejected_;
@@ -114,6 +118,8 @@ Report ReportBuilder::Build(size_t matrix_limit, size_t most_alike) const {
               return std::tie(x.a, x.b) < std::tie(y.a, y.b);
             });
   if (report.most_alike.size() > most_alike) report.most_alike.resize(most_alike);
+  report.labels = labels_.Build(label_values);
+  report.labels_untracked = labels_.dropped_keys();
   return report;
 }
 
@@ -153,10 +159,64 @@ std::string ReportToJson(const Report& report) {
     json.BeginObject().Key("a").String(pair.a).Key("b").String(pair.b);
     json.Key("both").Uint(pair.both).Key("jaccard").Number(pair.jaccard).EndObject();
   }
-  json.EndArray().EndObject();
+  json.EndArray();
+  json.Key("labels").BeginArray();
+  for (const LabelDistribution& label : report.labels) {
+    json.BeginObject().Key("key").String(label.key);
+    if (!label.title.empty()) json.Key("title").String(label.title);
+    json.Key("per_item").Bool(label.per_item);
+    json.Key("customers").Uint(label.customers).Key("share").Number(report.Share(label.customers));
+    const uint64_t without = report.scored - label.customers;
+    json.Key("without").Uint(without).Key("without_share").Number(report.Share(without));
+    json.Key("values").BeginArray();
+    for (const LabelValueCount& value : label.values) {
+      json.BeginObject().Key("value").String(value.value).Key("count").Uint(value.count);
+      json.Key("share").Number(report.Share(value.count)).EndObject();
+    }
+    json.EndArray();
+    json.Key("other").BeginObject().Key("count").Uint(label.other_count);
+    json.Key("share").Number(report.Share(label.other_count));
+    json.Key("values").Uint(label.other_values).Key("capped").Bool(label.capped).EndObject();
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("labels_untracked").Uint(report.labels_untracked);
+  json.EndObject();
   std::string text = json.Take();
   text.push_back('\n');
   return text;
+}
+
+std::string LabelsToText(const Report& report) {
+  std::string out;
+  const auto row = [&out, &report](const std::string& name, uint64_t count) {
+    absl::StrAppendFormat(&out, "  %-30s %12s %6.1f%%\n", name, GroupThousands(count),
+                          report.Share(count) * 100.0);
+  };
+  for (const LabelDistribution& label : report.labels) {
+    const bool named = !label.title.empty();
+    if (!named && label.customers == 0) continue;
+    absl::StrAppend(&out, named ? absl::StrCat(label.title, " (", label.key, ")") : label.key);
+    if (label.customers == 0) {
+      absl::StrAppend(&out, ": no scored customer carries it\n");
+      continue;
+    }
+    absl::StrAppend(&out, ": ", GroupThousands(label.customers), " of ",
+                    GroupThousands(report.scored), " scored customers",
+                    label.per_item ? " (one in several counts in each)" : "", "\n");
+    for (const LabelValueCount& value : label.values) {
+      row(value.value.empty() ? "(empty)" : value.value, value.count);
+    }
+    if (label.other_count > 0) {
+      row(OtherValuesName(label), label.other_count);
+    }
+    row("without the label", report.scored - label.customers);
+  }
+  if (report.labels_untracked > 0) {
+    absl::StrAppend(&out, GroupThousands(report.labels_untracked),
+                    " labels of keys past the first ", LabelTally::kMaxKeys, " are not counted\n");
+  }
+  return out;
 }
 
 }  // namespace persona

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "client/bulk/label_distribution.h"
 #include "client/bulk/score_file.h"
 #include "persona/v1/persona_service.pb.h"
 
@@ -42,6 +43,10 @@ struct Report {
   std::vector<std::string> matrix_ids;
   std::vector<std::vector<uint64_t>> co_match;
   std::vector<PersonaPair> most_alike;  // jaccard desc, then both desc
+  // What the segmenters concluded about the scored customers: the named keys first (best
+  // channel, active seasons, top categories), then every other label key by name.
+  std::vector<LabelDistribution> labels;
+  uint64_t labels_untracked = 0;  // label occurrences past the tracked key limit
 
   double Share(uint64_t count) const {
     return scored == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(scored);
@@ -63,7 +68,8 @@ class ReportBuilder final : public ScoreFileSink {
                 const persona::v1::ScoreCustomerResponse& result) override;
   void OnRejected(const RejectedRecord& rejected) override;
 
-  Report Build(size_t matrix_limit = 30, size_t most_alike = 10) const;
+  // `label_values`: values listed per label key; the rest are summed as other.
+  Report Build(size_t matrix_limit = 30, size_t most_alike = 10, size_t label_values = 10) const;
 
  private:
   uint32_t IndexOf(const std::string& id, const std::string& display_name);
@@ -76,9 +82,14 @@ class ReportBuilder final : public ScoreFileSink {
   uint64_t unmatched_ = 0;
   std::vector<std::string> versions_;
   std::vector<uint32_t> matched_;  // scratch
+  LabelTally labels_;
 };
 
 // The report's numbers as JSON (the same numbers the HTML page shows).
 std::string ReportToJson(const Report& report);
+
+// The label distributions as plain text, for a terminal: the named keys first, then the rest,
+// each value with its customers and share of the scored customers.
+std::string LabelsToText(const Report& report);
 
 }  // namespace persona

@@ -29,12 +29,37 @@ std::string HeatColor(double share) {
   return absl::StrFormat("#%02x%02x%02x", channel(255, 192), channel(255, 57), channel(255, 43));
 }
 
+struct Bar {
+  std::string label;
+  uint64_t count;
+  bool muted;
+};
+
+// Horizontal bars, each a share of the scored customers.
+void BarChart(const Report& report, const std::vector<Bar>& bars, std::string_view aria,
+              std::string* out) {
+  constexpr int kLabel = 240, kBar = 420, kRow = 22;
+  const int height = static_cast<int>(bars.size()) * kRow + 10;
+  absl::StrAppend(out, "<svg class=\"chart\" width=\"", kLabel + kBar + 110, "\" height=\"", height,
+                  "\" role=\"img\" aria-label=\"", HtmlEscape(aria), "\">\n");
+  for (size_t i = 0; i < bars.size(); ++i) {
+    const Bar& bar = bars[i];
+    const double share = report.Share(bar.count);
+    const int y = static_cast<int>(i) * kRow + 5;
+    const int width = static_cast<int>(std::min(share, 1.0) * kBar + 0.5);
+    absl::StrAppend(out, "<text x=\"", kLabel - 8, "\" y=\"", y + 15, "\" text-anchor=\"end\">",
+                    HtmlEscape(bar.label), "</text>");
+    absl::StrAppend(out, "<rect x=\"", kLabel, "\" y=\"", y + 3, "\" width=\"", width,
+                    "\" height=\"", kRow - 6, "\" fill=\"", bar.muted ? "#9aa5b1" : "#2f6db3",
+                    "\"><title>", HtmlEscape(bar.label), ": ", GroupThousands(bar.count),
+                    " customers</title></rect>");
+    absl::StrAppend(out, "<text x=\"", kLabel + width + 6, "\" y=\"", y + 15, "\">", Percent(share),
+                    " (", GroupThousands(bar.count), ")</text>\n");
+  }
+  absl::StrAppend(out, "</svg>\n");
+}
+
 void DistributionChart(const Report& report, std::string* out) {
-  struct Bar {
-    std::string label;
-    uint64_t count;
-    bool muted;
-  };
   std::vector<Bar> bars;
   uint64_t others = 0;
   size_t other_personas = 0;
@@ -51,26 +76,26 @@ void DistributionChart(const Report& report, std::string* out) {
         Bar{absl::StrCat(GroupThousands(other_personas), " other personas"), others, true});
   }
   bars.push_back(Bar{"no persona (unmatched)", report.unmatched, true});
+  BarChart(report, bars, "best-matching persona per customer", out);
+}
 
-  constexpr int kLabel = 240, kBar = 420, kRow = 22;
-  const int height = static_cast<int>(bars.size()) * kRow + 10;
-  absl::StrAppend(out, "<svg class=\"chart\" width=\"", kLabel + kBar + 110, "\" height=\"", height,
-                  "\" role=\"img\" aria-label=\"best-matching persona per customer\">\n");
-  for (size_t i = 0; i < bars.size(); ++i) {
-    const Bar& bar = bars[i];
-    const double share = report.Share(bar.count);
-    const int y = static_cast<int>(i) * kRow + 5;
-    const int width = static_cast<int>(share * kBar + 0.5);
-    absl::StrAppend(out, "<text x=\"", kLabel - 8, "\" y=\"", y + 15, "\" text-anchor=\"end\">",
-                    HtmlEscape(bar.label), "</text>");
-    absl::StrAppend(out, "<rect x=\"", kLabel, "\" y=\"", y + 3, "\" width=\"", width,
-                    "\" height=\"", kRow - 6, "\" fill=\"", bar.muted ? "#9aa5b1" : "#2f6db3",
-                    "\"><title>", HtmlEscape(bar.label), ": ", GroupThousands(bar.count),
-                    " customers</title></rect>");
-    absl::StrAppend(out, "<text x=\"", kLabel + width + 6, "\" y=\"", y + 15, "\">", Percent(share),
-                    " (", GroupThousands(bar.count), ")</text>\n");
+// One label key: its top values, the rest as "other", and the customers without the label.
+void LabelChart(const Report& report, const LabelDistribution& label, std::string* out) {
+  const uint64_t without = report.scored - label.customers;
+  if (label.customers == 0) {
+    absl::StrAppend(out, "<p>No scored customer carries <code>", HtmlEscape(label.key),
+                    "</code> (is its segmenter in the catalog?).</p>\n");
+    return;
   }
-  absl::StrAppend(out, "</svg>\n");
+  std::vector<Bar> bars;
+  for (const LabelValueCount& value : label.values) {
+    bars.push_back(Bar{value.value.empty() ? "(empty)" : value.value, value.count, false});
+  }
+  if (label.other_count > 0) {
+    bars.push_back(Bar{OtherValuesName(label), label.other_count, true});
+  }
+  bars.push_back(Bar{"without the label", without, true});
+  BarChart(report, bars, label.key, out);
 }
 
 void Histogram(const PersonaSummaryRow& row, std::string* out) {
@@ -166,10 +191,32 @@ void MostAlike(const Report& report, std::string* out) {
   absl::StrAppend(out, "</table>\n");
 }
 
+// Every label key the named section above does not show.
+void LabelSections(const Report& report, std::string* out) {
+  absl::StrAppend(out,
+                  "<h2>Labels</h2>\n<p>Every other label key: the share of scored customers "
+                  "carrying each of its most frequent values; the rest are summed as other "
+                  "values.");
+  if (report.labels_untracked > 0) {
+    absl::StrAppend(out, " ", GroupThousands(report.labels_untracked),
+                    " labels of keys past the first ", LabelTally::kMaxKeys, " are not counted.");
+  }
+  absl::StrAppend(out, "</p>\n");
+  bool any = false;
+  for (const LabelDistribution& label : report.labels) {
+    if (!label.title.empty() || label.customers == 0) continue;
+    any = true;
+    absl::StrAppend(out, "<h3><code>", HtmlEscape(label.key), "</code></h3>\n");
+    LabelChart(report, label, out);
+  }
+  if (!any) absl::StrAppend(out, "<p>No other labels.</p>\n");
+}
+
 constexpr char kStyle[] = R"(
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933;
        max-width: 1100px; margin: 2em auto; padding: 0 1em; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 2em; font-size: 1.2em; }
+h3 { margin: 1.2em 0 0.3em; font-size: 1em; }
 .meta { color: #616e7c; }
 .cards { display: flex; gap: 1em; flex-wrap: wrap; }
 .card { border: 1px solid #d9dee4; border-radius: 6px; padding: 0.6em 1em; min-width: 9em; }
@@ -232,6 +279,22 @@ std::string ReportToHtml(const Report& report, std::string_view source) {
   DistributionChart(report, &out);
 
   absl::StrAppend(&out,
+                  "<h2>Channels, seasons and categories</h2>\n<p>What the segmenters concluded "
+                  "about the scored customers (their labels), as shares of the scored "
+                  "customers.</p>\n");
+  for (const LabelDistribution& label : report.labels) {
+    if (label.title.empty()) continue;
+    absl::StrAppend(&out, "<h3>", HtmlEscape(label.title), " <code>", HtmlEscape(label.key),
+                    "</code></h3>\n");
+    if (label.per_item) {
+      absl::StrAppend(&out,
+                      "<p>A customer in several at once counts once in each, so the shares can "
+                      "add up to more than 100%.</p>\n");
+    }
+    LabelChart(report, label, &out);
+  }
+
+  absl::StrAppend(&out,
                   "<h2>Score histograms</h2>\n<p>Scores of each persona's matches, in bins of "
                   "0.1 (scores below a persona's <code>min_score</code> are not matches).");
   size_t shown = 0;
@@ -260,6 +323,7 @@ std::string ReportToHtml(const Report& report, std::string_view source) {
   Heatmap(report, &out);
   absl::StrAppend(&out, "<h2>Most alike pairs</h2>\n");
   MostAlike(report, &out);
+  LabelSections(report, &out);
   absl::StrAppend(&out, "</body>\n</html>\n");
   return out;
 }

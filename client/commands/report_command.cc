@@ -1,4 +1,5 @@
-// persona-cli report: a customer file in, a self-contained HTML summary (and its JSON) out.
+// persona-cli report: a customer file in, a self-contained HTML summary (and its JSON) out,
+// the label distributions as text on stdout.
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -96,6 +97,10 @@ int ReportCommand() {
       !WriteText(json_path, ReportToJson(report))) {
     return 2;
   }
+  // The label distributions on stdout: the marketers' three questions answered in the
+  // terminal, without opening the page.
+  std::fputs(LabelsToText(report).c_str(), stdout);
+  std::fflush(stdout);
   std::fprintf(stderr, "report: %s records, %s scored, %s rejected; wrote %s and %s\n",
                GroupThousands(report.records).c_str(), GroupThousands(report.scored).c_str(),
                GroupThousands(report.rejected).c_str(), html_path.c_str(), json_path.c_str());

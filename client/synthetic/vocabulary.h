@@ -99,6 +99,19 @@ inline constexpr std::string_view kPlatforms[] = {"instagram", "tiktok",   "shop
                                                   "web",       "facebook", "tokopedia"};
 inline constexpr std::string_view kContactOptIns[] = {"email", "sms", "whatsapp", "push"};
 
+// What an order's lines and a customer's events are about (persona-plugin-check's customers
+// carry order lines and events; a CSV row cannot).
+inline constexpr std::string_view kCategories[] = {"baby",   "electronics", "fashion", "groceries",
+                                                   "beauty", "toys",        "home",    "sports"};
+inline constexpr std::string_view kBrands[] = {"acme", "globex", "initech", "umbrella", "hooli"};
+inline constexpr std::string_view kEventTypes[] = {"page_view",  "search",         "add_to_cart",
+                                                   "email_open", "email_click",    "push_open",
+                                                   "wishlist",   "support_ticket", "review"};
+inline constexpr std::string_view kLifeEvents[] = {"moved",   "married",   "new_baby",
+                                                   "new_job", "graduated", "retired"};
+inline constexpr std::string_view kVoucherCodes[] = {"HARBOLNAS12", "PAYDAY25", "WELCOME10",
+                                                     "RAMADAN", "freeship"};
+
 inline constexpr std::string_view kRfmSegments[] = {
     "champions",      "loyal_customers", "potential_loyalist", "new_customers",
     "promising",      "need_attention",  "about_to_sleep",     "at_risk",

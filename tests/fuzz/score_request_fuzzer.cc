@@ -12,6 +12,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <set>
 #include <string>
@@ -113,6 +115,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(violations.empty() == (code != grpc::StatusCode::INVALID_ARGUMENT),
                "validator (%zu violations) and service (status %d) disagree", violations.size(),
                static_cast<int>(code));
+  }
+  // PERSONA_FUZZ_VERBOSE=1: say what each input came to (for keeping the seeds meaningful).
+  static const bool verbose = std::getenv("PERSONA_FUZZ_VERBOSE") != nullptr;
+  if (verbose) {
+    std::fprintf(stderr, "request %s (status %d), %d matches, %d labels\n",
+                 code == grpc::StatusCode::OK ? "scored" : "refused", static_cast<int>(code),
+                 response.matches_size(), response.labels_size());
+    for (const auto& violation : violations) {
+      std::fprintf(stderr, "  %s: %s\n", violation.field.c_str(), violation.description.c_str());
+    }
   }
   if (code != grpc::StatusCode::OK) return 0;
   CheckAnswer(*env.snapshot, request, response);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -598,12 +599,23 @@ TEST_F(BulkClientTest, ReportNumbersMatchTheUnaryAnswers) {
   // Expected numbers, from the unary RPC.
   std::map<std::string, uint64_t> top, matched;
   std::map<std::pair<std::string, std::string>, uint64_t> both;
+  // Customers per label key, and per (key, value).
+  std::map<std::string, uint64_t> labelled;
+  std::map<std::pair<std::string, std::string>, uint64_t> label_values;
   uint64_t unmatched = 0;
   for (const auto& r : requests) {
     ScoreCustomerRequest all = r;
     all.set_top_k(0);
     ScoreCustomerResponse response;
     ASSERT_TRUE(Unary(all, &response).ok());
+    std::set<std::string> keys;
+    std::set<std::pair<std::string, std::string>> values;
+    for (const auto& label : response.labels()) {
+      keys.insert(label.key());
+      values.insert({label.key(), label.value()});
+    }
+    for (const auto& key : keys) ++labelled[key];
+    for (const auto& value : values) ++label_values[value];
     if (response.matches().empty()) ++unmatched;
     if (!response.matches().empty()) ++top[response.matches(0).persona_id()];
     for (const auto& a : response.matches()) {
@@ -647,6 +659,25 @@ TEST_F(BulkClientTest, ReportNumbersMatchTheUnaryAnswers) {
     }
   }
   EXPECT_EQ(report.catalog_versions, std::vector<std::string>{"2026-12-07.1"});
+
+  // Label distributions: the bundled lenses' keys, each value's customers as the unary
+  // answers carry them (the named keys of other lenses carry nobody here).
+  ASSERT_FALSE(labelled.empty());
+  size_t keys_seen = 0;
+  for (const LabelDistribution& label : report.labels) {
+    const auto it = labelled.find(label.key);
+    EXPECT_EQ(label.customers, it == labelled.end() ? 0u : it->second) << label.key;
+    if (label.customers == 0) continue;
+    ++keys_seen;
+    uint64_t total = label.other_count;
+    for (const LabelValueCount& value : label.values) {
+      EXPECT_EQ(value.count, (label_values[{label.key, value.value}]))
+          << label.key << "=" << value.value;
+      total += value.count;
+    }
+    EXPECT_EQ(total, label.customers) << label.key;  // one value per customer and key here
+  }
+  EXPECT_EQ(keys_seen, labelled.size());
 }
 
 // --- persona-cli bench's load generator ---

@@ -160,6 +160,28 @@ TEST(PluginCheckTest, ScoreErrorsAndOutOfRangeValuesFailScoring) {
   EXPECT_THAT(out_of_range.output, HasSubstr(".affinity is 1.5 (must be finite and in [0,1])"));
 }
 
+TEST(PluginCheckTest, MetadataNamesTheDefaultMissingAffinity) {
+  EXPECT_THAT(Check(Fixture("toy")).output,
+              HasSubstr("; default_missing_affinity 0.5 (host default)\n"));
+  const CheckRun declared = Check(Fixture("missing_affinity_zero"));
+  EXPECT_THAT(declared.output, HasSubstr(Verdict("PASS", "metadata")));
+  EXPECT_THAT(declared.output, HasSubstr("; default_missing_affinity 0 (declared)\n"));
+}
+
+// The server refuses these at load; the checker says why, against metadata.
+TEST(PluginCheckTest, ADefaultMissingAffinityOutsideZeroToOneOrNanFailsMetadata) {
+  for (const auto& [fixture, value] :
+       {std::pair<std::string, std::string>{"out_of_range", "1.5"}, {"nan", "nan"}}) {
+    const CheckRun run = Check(Fixture("missing_affinity_" + fixture));
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    EXPECT_THAT(run.output, HasSubstr(Verdict("PASS", "abi")));
+    EXPECT_THAT(run.output,
+                HasSubstr(Verdict("FAIL", "metadata") + " default_missing_affinity " + value +
+                          " is not a number in [0, 1]: the server refuses to load the plugin"));
+    EXPECT_THAT(run.output, HasSubstr("RESULT: FAIL (1 of 2 checks failed)"));
+  }
+}
+
 TEST(PluginCheckTest, ExtraExportsAreNamed) {
   const CheckRun run = Check(Fixture("check_exports_extra"));
   EXPECT_EQ(run.exit_code, 1) << run.output;

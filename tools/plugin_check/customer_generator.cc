@@ -16,9 +16,12 @@ namespace {
 using persona::synthetic::Rng;
 using persona::v1::Customer;
 
-// The client's vocabulary has no brands (its customers carry none); a plugin reading
-// preferred_brands still needs some.
-constexpr std::string_view kBrands[] = {"acme", "globex", "initech", "umbrella", "hooli"};
+using synthetic::kBrands;
+
+template <size_t N>
+std::string Pick(Rng& rng, const std::string_view (&list)[N]) {
+  return std::string(list[rng.Index(N)]);
+}
 
 std::string Id(size_t index) {
   char buffer[32];
@@ -74,6 +77,30 @@ Customer Maximal(const GeneratorOptions& options, Rng& rng) {
   t->set_extraversion(1);
   t->set_agreeableness(1);
   t->set_neuroticism(1);
+  auto* satisfaction = c.mutable_behavior()->mutable_satisfaction();
+  satisfaction->set_nps(10);
+  satisfaction->set_csat(5);
+  auto* digital = c.mutable_digital();
+  digital->set_primary_device(persona::v1::DEVICE_TABLET);
+  for (std::string_view name : synthetic::kContactOptIns) {
+    digital->add_contact_opt_ins(std::string(name));
+  }
+  for (std::string_view name : synthetic::kPlatforms) {
+    auto* platform = digital->add_platforms();
+    platform->set_name(std::string(name));
+    platform->set_sessions_30d(100000);
+    platform->mutable_last_seen()->set_seconds(options.as_of_unix_seconds);
+  }
+  for (std::string_view type : synthetic::kLifeEvents) {
+    auto* life_event = c.add_life_events();
+    life_event->set_type(std::string(type));
+    life_event->mutable_time()->set_seconds(options.as_of_unix_seconds);
+  }
+  // The rarest birthday, with the year unknown.
+  auto* birth = d->mutable_birth_date();
+  birth->set_month(2);
+  birth->set_day(29);
+  c.mutable_signup_time()->set_seconds(options.as_of_unix_seconds);
   AddExtraAttributes(options, /*always=*/true, rng, &c);
   return c;
 }
@@ -93,7 +120,11 @@ void Roughen(const GeneratorOptions& options, size_t index, Rng& rng, Customer* 
   auto* interests = c->mutable_psychographics()->mutable_interests();
   if (!interests->empty() && rng.Chance(0.15)) {
     // One tag in capitals: the server lowercases tags, so the plugin must not see the case.
-    const auto first = interests->begin();
+    // The smallest tag: a protobuf map's iteration order differs from one map to the next.
+    auto first = interests->begin();
+    for (auto it = interests->begin(); it != interests->end(); ++it) {
+      if (it->first < first->first) first = it;
+    }
     std::string upper = first->first;
     for (char& ch : upper) ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
     const double strength = rng.Chance(0.5) ? 0.0 : 1.0;
@@ -118,13 +149,92 @@ void Roughen(const GeneratorOptions& options, size_t index, Rng& rng, Customer* 
   AddExtraAttributes(options, /*always=*/false, rng, c);
 }
 
+bool IsLeapYear(int64_t year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
+
+// The customer model's lists a CSV row cannot hold, from their own stream so what Roughen
+// draws stays as it was: order lines (category, brand, quantity, price), the order's channel,
+// discount and voucher; events with device and properties; life events; when each platform
+// was last seen; some birthdays on 29 February and some locations without a time zone.
+// Everything lies at or before as_of, in no particular order (the server sorts).
+void AddListsAndDates(const GeneratorOptions& options, Rng& rng, Customer* c) {
+  const int64_t as_of = options.as_of_unix_seconds;
+  const auto tag = [&rng](std::string text) {
+    // Tags are compared trimmed and lowercased: some arrive otherwise.
+    return rng.Chance(0.1) ? Capitalised(text) + " " : text;
+  };
+  for (persona::v1::Order& order : *c->mutable_behavior()->mutable_orders()) {
+    const int64_t lines = rng.Chance(0.15) ? 0 : rng.Int(1, 4);
+    for (int64_t i = 0; i < lines; ++i) {
+      auto* item = order.add_items();
+      if (!rng.Chance(0.1)) item->set_sku("sku-" + std::to_string(rng.Int(1, 500)));
+      if (!rng.Chance(0.05)) item->set_category(tag(Pick(rng, synthetic::kCategories)));
+      if (!rng.Chance(0.2)) item->set_brand(tag(Pick(rng, kBrands)));
+      if (!rng.Chance(0.1)) item->set_quantity(static_cast<int32_t>(rng.Int(1, 5)));
+      if (!rng.Chance(0.1)) item->set_unit_price(synthetic::Round(rng.Uniform(0, 300), 2));
+    }
+    if (!rng.Chance(0.1)) order.set_channel(tag(Pick(rng, synthetic::kShopChannels)));
+    if (rng.Chance(0.4)) {
+      order.set_discount_amount(synthetic::Round(order.amount() * rng.Uniform(0, 0.5), 2));
+    }
+    if (rng.Chance(0.2)) order.set_voucher_code(Pick(rng, synthetic::kVoucherCodes));
+  }
+  // Events in the 90 days before as_of.
+  const int64_t events = rng.Chance(0.3) ? 0 : rng.Int(1, 40);
+  for (int64_t i = 0; i < events; ++i) {
+    auto* event = c->mutable_behavior()->add_events();
+    const std::string type = Pick(rng, synthetic::kEventTypes);
+    event->set_type(tag(type));
+    event->mutable_time()->set_seconds(as_of - rng.Int(0, 90 * 86400));
+    constexpr std::string_view kEventChannels[] = {"web", "app", "email"};
+    if (!rng.Chance(0.2)) event->set_channel(Pick(rng, kEventChannels));
+    event->set_device(static_cast<persona::v1::Device>(rng.Int(0, 3)));
+    auto& properties = *event->mutable_properties();
+    if (type == "page_view" || type == "add_to_cart" || type == "wishlist") {
+      properties["category"] = tag(Pick(rng, synthetic::kCategories));
+    } else if (type == "search") {
+      properties["query"] = Pick(rng, synthetic::kCategories) + " deals";
+    } else if (type == "review") {
+      properties["rating"] = std::to_string(rng.Int(1, 5));
+    } else if (type.rfind("email_", 0) == 0) {
+      properties["campaign"] = Pick(rng, synthetic::kVoucherCodes);
+    }
+  }
+  if (rng.Chance(0.4)) {
+    const int64_t life_events = rng.Int(1, 2);
+    for (int64_t i = 0; i < life_events; ++i) {
+      auto* life_event = c->add_life_events();
+      life_event->set_type(tag(Pick(rng, synthetic::kLifeEvents)));
+      life_event->mutable_time()->set_seconds(as_of - rng.Int(0, 2 * 365 * 86400));
+    }
+  }
+  if (c->has_digital()) {
+    for (persona::v1::Platform& platform : *c->mutable_digital()->mutable_platforms()) {
+      if (rng.Chance(0.5))
+        platform.mutable_last_seen()->set_seconds(as_of - rng.Int(0, 60 * 86400));
+    }
+  }
+  auto* d = c->mutable_demographics();
+  if (d->has_birth_date() && rng.Chance(0.05)) {
+    // Born on 29 February: in a leap year (the latest one not after the drawn year), or with
+    // the year unknown.
+    auto* birth = d->mutable_birth_date();
+    int64_t year = birth->year();
+    while (year >= 1900 && !IsLeapYear(year)) --year;
+    birth->set_year(year >= 1900 && rng.Chance(0.7) ? static_cast<int32_t>(year) : 0);
+    birth->set_month(2);
+    birth->set_day(29);
+  }
+  if (d->has_location() && rng.Chance(0.05)) d->mutable_location()->clear_time_zone();
+}
+
 }  // namespace
 
 std::vector<Customer> GenerateCustomers(const GeneratorOptions& options) {
   // Its dates (birth, signup) lie before as_of, as the server demands.
   synthetic::CustomerGenerator generator(options.seed, options.as_of_unix_seconds);
-  // The additions draw from their own stream, so the client's customers stay the client's.
+  // The additions draw from their own streams, so the client's customers stay the client's.
   Rng rng(options.seed ^ 0x706c7567696e63ULL);
+  Rng lists_rng(options.seed ^ 0x6c69737473ULL);
   std::vector<Customer> customers;
   customers.reserve(options.count);
   for (size_t i = 0; i < options.count; ++i) {
@@ -137,6 +247,7 @@ std::vector<Customer> GenerateCustomers(const GeneratorOptions& options) {
       generator.Next(&c);
       c.set_customer_id(Id(i));
       Roughen(options, i, rng, &c);
+      AddListsAndDates(options, lists_rng, &c);
     }
   }
   return customers;

@@ -28,8 +28,11 @@ struct GeneratorOptions {
 // first customer has no data at all and the second sits on every upper bound the server
 // accepts; the rest come from the client's synthetic generator (client/synthetic: the same
 // archetypes and vocabulary `persona-cli generate` uses), with what a plugin must also cope
-// with added on top: order lists inside the three years before as_of, mixed-case free text
-// and tags, ages and amounts on their bounds, and the --attribute_values keys.
+// with added on top: order lists inside the three years before as_of whose orders carry
+// lines (category, brand, quantity, price), a channel, discounts and vouchers; events with
+// device and properties in the 90 days before as_of; life events; platforms' last_seen;
+// birthdays on 29 February; locations without a time zone; mixed-case free text and tags,
+// ages and amounts on their bounds, and the --attribute_values keys.
 std::vector<persona::v1::Customer> GenerateCustomers(const GeneratorOptions& options);
 
 }  // namespace plugin_check

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "tools/plugin_check/elf_exports.h"
+#include "tools/plugin_check/metadata_check.h"
 #include "tools/plugin_check/output_capture.h"
 
 namespace persona {
@@ -47,7 +48,9 @@ bool CheckAbi(CheckSession& s) {
   absl::StatusOr<PluginStore::Loaded> loaded = absl::InternalError("not loaded");
   WithoutHostLog([&] { loaded = s.store->Load(s.options.plugin_path, ""); });
   if (!loaded.ok()) {
-    s.report.Fail("abi", std::string(loaded.status().message()));
+    if (!CheckRefusedMissingAffinity(s)) {
+      s.report.Fail("abi", std::string(loaded.status().message()));
+    }
     return false;
   }
   s.library = loaded->library;

@@ -129,6 +129,222 @@ TEST(ReportTest, HtmlIsSelfContained) {
   EXPECT_THAT(html, Not(HasSubstr("url(")));
 }
 
+persona::v1::ScoreCustomerResponse Labelled(
+    std::vector<std::pair<std::string, std::string>> labels) {
+  persona::v1::ScoreCustomerResponse response = Scored({{"a", 0.9}});
+  for (const auto& [key, value] : labels) {
+    auto* label = response.add_labels();
+    label->set_key(key);
+    label->set_value(value);
+  }
+  return response;
+}
+
+const LabelDistribution& Key(const Report& report, const std::string& key) {
+  for (const LabelDistribution& label : report.labels) {
+    if (label.key == key) return label;
+  }
+  static const LabelDistribution* none = new LabelDistribution;
+  ADD_FAILURE() << "no label " << key;
+  return *none;
+}
+
+// Five scored customers:
+//   1: whatsapp, seasons "harbolnas,payday", category baby, rfm champions
+//   2: whatsapp, seasons "payday",           category baby
+//   3: email,    seasons "none",             category toys, rfm champions
+//   4: none,     seasons " payday , ramadan" (spaces), category baby
+//   5: no labels at all
+Report LabelledReport(size_t label_values = 10) {
+  ReportBuilder builder(std::vector<std::pair<std::string, std::string>>{{"a", "A"}});
+  builder.OnScored(1, 0,
+                   Labelled({{"digital.best_channel", "whatsapp"},
+                             {"triggers.season", "harbolnas,payday"},
+                             {"behavioral.top_category", "baby"},
+                             {"rfm", "champions"}}));
+  builder.OnScored(2, 1,
+                   Labelled({{"digital.best_channel", "whatsapp"},
+                             {"triggers.season", "payday"},
+                             {"behavioral.top_category", "baby"}}));
+  builder.OnScored(3, 2,
+                   Labelled({{"digital.best_channel", "email"},
+                             {"triggers.season", "none"},
+                             {"behavioral.top_category", "toys"},
+                             {"rfm", "champions"}}));
+  builder.OnScored(4, 3,
+                   Labelled({{"digital.best_channel", "none"},
+                             {"triggers.season", " payday , ramadan"},
+                             {"behavioral.top_category", "baby"}}));
+  builder.OnScored(5, 4, Labelled({}));
+  builder.OnRejected(RejectedRecord{6, 5, "x", "INVALID_ARGUMENT", "bad"});
+  return builder.Build(30, 10, label_values);
+}
+
+std::vector<std::pair<std::string, uint64_t>> Values(const LabelDistribution& label) {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (const LabelValueCount& value : label.values) out.emplace_back(value.value, value.count);
+  return out;
+}
+
+using Counts = std::vector<std::pair<std::string, uint64_t>>;
+
+TEST(ReportLabelsTest, NamedKeysComeFirstThenTheRestByKey) {
+  const Report report = LabelledReport();
+  ASSERT_EQ(report.labels.size(), 4u);
+  EXPECT_EQ(report.labels[0].key, "digital.best_channel");
+  EXPECT_EQ(report.labels[0].title, "Best channel");
+  EXPECT_EQ(report.labels[1].key, "triggers.season");
+  EXPECT_EQ(report.labels[1].title, "Active seasons");
+  EXPECT_EQ(report.labels[2].key, "behavioral.top_category");
+  EXPECT_EQ(report.labels[2].title, "Top categories");
+  EXPECT_EQ(report.labels[3].key, "rfm");
+  EXPECT_EQ(report.labels[3].title, "");
+}
+
+TEST(ReportLabelsTest, CountsCustomersPerValue) {
+  const Report report = LabelledReport();
+  const LabelDistribution& channel = Key(report, "digital.best_channel");
+  EXPECT_EQ(channel.customers, 4u);  // customer 5 carries no label
+  EXPECT_EQ(Values(channel), (Counts{{"whatsapp", 2}, {"email", 1}, {"none", 1}}));
+  EXPECT_EQ(channel.other_count, 0u);
+  EXPECT_FALSE(channel.per_item);
+  EXPECT_EQ(Values(Key(report, "behavioral.top_category")), (Counts{{"baby", 3}, {"toys", 1}}));
+  EXPECT_EQ(Key(report, "rfm").customers, 2u);
+  EXPECT_EQ(Values(Key(report, "rfm")), (Counts{{"champions", 2}}));
+}
+
+TEST(ReportLabelsTest, EachSeasonOfACommaListCountsOnce) {
+  const Report report = LabelledReport();
+  const LabelDistribution& season = Key(report, "triggers.season");
+  EXPECT_TRUE(season.per_item);
+  EXPECT_EQ(season.customers, 4u);
+  // payday: customers 1, 2 and 4 (spaces trimmed); harbolnas 1; ramadan 4; none 3.
+  EXPECT_EQ(Values(season), (Counts{{"payday", 3}, {"harbolnas", 1}, {"none", 1}, {"ramadan", 1}}));
+}
+
+TEST(ReportLabelsTest, ACustomerCountsOncePerValueEvenIfRepeated) {
+  ReportBuilder builder(std::vector<std::pair<std::string, std::string>>{{"a", "A"}});
+  builder.OnScored(1, 0,
+                   Labelled({{"triggers.season", "payday,payday"},
+                             {"rfm", "champions"},
+                             {"rfm", "champions"},
+                             {"rfm", "loyal"}}));
+  const Report report = builder.Build();
+  EXPECT_EQ(Values(Key(report, "triggers.season")), (Counts{{"payday", 1}}));
+  EXPECT_EQ(Key(report, "rfm").customers, 1u);
+  EXPECT_EQ(Values(Key(report, "rfm")), (Counts{{"champions", 1}, {"loyal", 1}}));
+}
+
+TEST(ReportLabelsTest, TopValuesThenOther) {
+  const Report report = LabelledReport(/*label_values=*/1);
+  const LabelDistribution& season = Key(report, "triggers.season");
+  EXPECT_EQ(Values(season), (Counts{{"payday", 3}}));
+  EXPECT_EQ(season.other_count, 3u);
+  EXPECT_EQ(season.other_values, 3u);
+  EXPECT_FALSE(season.capped);
+}
+
+TEST(ReportLabelsTest, DistinctValuesAreCappedAndTheRestCountAsOther) {
+  ReportBuilder builder(std::vector<std::pair<std::string, std::string>>{{"a", "A"}});
+  const size_t cap = LabelTally::kMaxValuesPerKey;
+  for (size_t i = 0; i < cap + 5; ++i) {
+    builder.OnScored(static_cast<int64_t>(i), i,
+                     Labelled({{"behavioral.top_category", "c" + std::to_string(i)}}));
+  }
+  // A tracked value still counts after the cap is reached.
+  builder.OnScored(0, 0, Labelled({{"behavioral.top_category", "c0"}}));
+  const Report report = builder.Build(30, 10, 10);
+  const LabelDistribution& category = Key(report, "behavioral.top_category");
+  EXPECT_EQ(category.customers, cap + 6);
+  EXPECT_TRUE(category.capped);
+  ASSERT_EQ(category.values.size(), 10u);
+  EXPECT_EQ(category.values[0].value, "c0");
+  EXPECT_EQ(category.values[0].count, 2u);
+  // Past the cap: 5 untracked; past the top 10: cap - 10 tracked values of one customer each.
+  EXPECT_EQ(category.other_count, 5 + (cap - 10));
+  EXPECT_EQ(category.other_values, cap - 10);
+  EXPECT_EQ(OtherValuesName(category), "990+ other values");  // more exist than were tracked
+}
+
+TEST(ReportLabelsTest, KeysAreCappedToo) {
+  ReportBuilder builder(std::vector<std::pair<std::string, std::string>>{{"a", "A"}});
+  std::vector<std::pair<std::string, std::string>> labels;
+  for (size_t i = 0; i < LabelTally::kMaxKeys + 2; ++i) {
+    labels.emplace_back("k" + std::to_string(i), "v");
+  }
+  builder.OnScored(1, 0, Labelled(labels));
+  const Report report = builder.Build();
+  EXPECT_EQ(report.labels.size(), LabelTally::kMaxKeys);
+  // The three named keys take their places up front: 3 + 2 keys are not tracked.
+  EXPECT_EQ(report.labels_untracked, 5u);
+}
+
+TEST(ReportLabelsTest, JsonHasTheDistributions) {
+  const std::string json = ReportToJson(LabelledReport(/*label_values=*/2));
+  EXPECT_THAT(json, HasSubstr(R"({"key":"digital.best_channel","title":"Best channel",)"
+                              R"("per_item":false,"customers":4,"share":0.8,"without":1,)"
+                              R"("without_share":0.2,"values":[{"value":"whatsapp","count":2,)"
+                              R"("share":0.4},{"value":"email","count":1,"share":0.2}],)"
+                              R"("other":{"count":1,"share":0.2,"values":1,"capped":false}})"));
+  EXPECT_THAT(json, HasSubstr(R"({"key":"triggers.season","title":"Active seasons",)"
+                              R"("per_item":true,)"));
+  EXPECT_THAT(json, HasSubstr(R"({"key":"rfm","per_item":false,"customers":2,)"));
+  EXPECT_THAT(json, HasSubstr(R"("labels_untracked":0})"));
+}
+
+TEST(ReportLabelsTest, HtmlShowsTheNamedLabelsFirstThenTheRest) {
+  const std::string html = ReportToHtml(LabelledReport(/*label_values=*/2), "in.jsonl");
+  const size_t channel = html.find("Best channel");
+  const size_t seasons = html.find("Active seasons");
+  const size_t categories = html.find("Top categories");
+  const size_t rest = html.find("<h3><code>rfm</code></h3>");
+  ASSERT_NE(channel, std::string::npos);
+  ASSERT_NE(seasons, std::string::npos);
+  ASSERT_NE(categories, std::string::npos);
+  ASSERT_NE(rest, std::string::npos);
+  EXPECT_LT(channel, seasons);
+  EXPECT_LT(seasons, categories);
+  EXPECT_LT(categories, rest);
+  EXPECT_THAT(html, HasSubstr(">whatsapp</text>"));
+  EXPECT_THAT(html, HasSubstr("40.0% (2)"));  // whatsapp
+  EXPECT_THAT(html, HasSubstr(">payday</text>"));
+  EXPECT_THAT(html, HasSubstr("60.0% (3)"));               // payday, counted in three customers
+  EXPECT_THAT(html, HasSubstr(">2 other values</text>"));  // seasons past the top 2
+  EXPECT_THAT(html, HasSubstr(">without the label</text>"));
+  EXPECT_THAT(html, HasSubstr("more than 100%"));
+}
+
+TEST(ReportLabelsTest, TextListsTheNamedLabelsFirstThenTheRest) {
+  const std::string text = LabelsToText(LabelledReport(/*label_values=*/2));
+  EXPECT_EQ(text,
+            "Best channel (digital.best_channel): 4 of 5 scored customers\n"
+            "  whatsapp                                  2   40.0%\n"
+            "  email                                     1   20.0%\n"
+            "  1 other value                             1   20.0%\n"
+            "  without the label                         1   20.0%\n"
+            "Active seasons (triggers.season): 4 of 5 scored customers (one in several counts in "
+            "each)\n"
+            "  payday                                    3   60.0%\n"
+            "  harbolnas                                 1   20.0%\n"
+            "  2 other values                            2   40.0%\n"
+            "  without the label                         1   20.0%\n"
+            "Top categories (behavioral.top_category): 4 of 5 scored customers\n"
+            "  baby                                      3   60.0%\n"
+            "  toys                                      1   20.0%\n"
+            "  without the label                         1   20.0%\n"
+            "rfm: 2 of 5 scored customers\n"
+            "  champions                                 2   40.0%\n"
+            "  without the label                         3   60.0%\n");
+  EXPECT_THAT(LabelsToText(KnownReport()),
+              HasSubstr("Best channel (digital.best_channel): no scored customer carries it\n"));
+}
+
+TEST(ReportLabelsTest, HtmlSaysWhenNoCustomerCarriesANamedLabel) {
+  const std::string html = ReportToHtml(KnownReport(), "in.jsonl");
+  EXPECT_THAT(html, HasSubstr("No scored customer carries <code>digital.best_channel</code>"));
+  EXPECT_THAT(html, HasSubstr("No other labels."));
+}
+
 TEST(ReportTest, AnEmptyInputStillMakesAPage) {
   ReportBuilder builder(std::vector<std::pair<std::string, std::string>>{{"a", "A"}});
   const Report report = builder.Build();
