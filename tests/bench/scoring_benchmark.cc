@@ -1,7 +1,8 @@
 // In-process scoring cost, no gRPC: the real bundled plugins, loaded through the catalog
-// loader from generated catalogs of 5 to 10,000 personas (one criterion per segmenter each).
+// loader from generated catalogs of 5 to 10,000 personas (one criterion per segmenter each,
+// all six lenses), over customers that carry data for every lens.
 //   BM_Engine:     the engine alone (ScoreCustomer on a prepared CustomerView): the plugins'
-//                  three score calls plus Σ wᵢ·aᵢ / Σ wᵢ and ranking. Divide by the persona
+//                  six score calls plus Σ wᵢ·aᵢ / Σ wᵢ and ranking. Divide by the persona
 //                  count for the ns-per-persona figure scripts/bench reports.
 //   BM_ScoreOne:   what a request costs inside the server: validation, proto → view, the
 //                  engine and the response message (ScoreOneCustomer).
@@ -15,15 +16,16 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "client/synthetic/catalog_generator.h"
-#include "client/synthetic/customer_generator.h"
 #include "service/catalog/catalog_loader.h"
 #include "service/engine/scoring_engine.h"
 #include "service/grpc/customer_view.h"
 #include "service/grpc/request_validator.h"
 #include "service/grpc/score_handler.h"
+#include "tools/plugin_check/customer_generator.h"
 
 namespace persona {
 namespace {
@@ -58,10 +60,18 @@ const Fixture& FixtureFor(int personas) {
     std::abort();
   }
   fixture->snapshot = loaded.snapshot;
-  synthetic::CustomerGenerator generator(7);
+  // Customers with data for all six lenses (orders with lines, channels and vouchers,
+  // events, digital presence, life events; persona-plugin-check's generator over the client's
+  // archetypes), without its first two: one with no data, one on every server limit.
+  plugin_check::GeneratorOptions generator;
+  generator.seed = 7;
+  generator.count = kCustomers + 2;
+  generator.as_of_unix_seconds = kAsOf;
+  std::vector<persona::v1::Customer> customers = plugin_check::GenerateCustomers(generator);
   fixture->requests.resize(kCustomers);
-  for (auto& request : fixture->requests) {
-    generator.Next(request.mutable_customer());
+  for (int i = 0; i < kCustomers; ++i) {
+    auto& request = fixture->requests[i];
+    *request.mutable_customer() = std::move(customers[i + 2]);
     request.set_top_k(kTopK);
     request.mutable_as_of()->set_seconds(kAsOf);
   }
