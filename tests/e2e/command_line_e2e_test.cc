@@ -44,6 +44,7 @@ TEST(E2eHelp, ServerHelpListsItsOwnFlagsWithDefaults) {
   EXPECT_THAT(help.out, ListsFlag("drain_seconds", "0"));
   EXPECT_THAT(help.out, ListsFlag("watch_debounce_ms", "300"));
   EXPECT_THAT(help.out, ListsFlag("allow_insecure_admin", "false"));
+  EXPECT_THAT(help.out, ListsFlag("max_batch_records", "1000"));
   // Only this program's flags: gRPC's and Abseil's own stay in --helpfull.
   EXPECT_THAT(help.out, Not(HasSubstr("--flagfile")));
 
