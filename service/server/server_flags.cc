@@ -45,8 +45,8 @@ ABSL_FLAG(int32_t, stream_max_pending_writes, 16,
           "only below this, so a client that stops reading cannot make the server buffer more. "
           "Per ScoreCustomerBatches stream: batch results, at most 4.");
 ABSL_FLAG(int32_t, max_batch_records, 1000,
-          "Most records in one ScoreCustomerBatches message; every record of a larger batch is "
-          "answered with an INVALID_ARGUMENT error and the stream goes on.");
+          "Most records in one ScoreCustomerBatches message: every record of a larger batch is "
+          "answered with an INVALID_ARGUMENT error, and the stream goes on.");
 ABSL_FLAG(int32_t, default_deadline_ms, 1000,
           "ScoreCustomer calls that carry no deadline get this one: a call not scored by then "
           "is answered DEADLINE_EXCEEDED (0 = no default).");

@@ -1,9 +1,10 @@
 // The batched bulk stream (ScoreCustomerBatches) in-process with the real plugins and the
 // default catalog: the same answers as the unary RPC, per-record errors inside a batch, order
 // over many batches, the batch size limit, empty batches, flow control, the shared stream limit
-// and the default deadline.
+// and the default deadline; and persona-cli batch's driver (RunBatch) with and without batches.
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "client/bulk/batch.h"
 #include "client/persona_client.h"
 #include "client/synthetic/customer_generator.h"
 #include "client/text/customer_json.h"
@@ -35,6 +37,7 @@ using persona::v1::ScoreCustomerBatchResult;
 using persona::v1::ScoreCustomerRequest;
 using persona::v1::ScoreCustomerResponse;
 using persona::v1::ScoreCustomersResponse;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 constexpr int64_t kAsOf = 1795305600;  // 2026-11-22T00:00:00Z
@@ -510,6 +513,93 @@ TEST_F(ScoreBatchesTest, RecordsBeforeACatalogAreUnavailableAndTheStreamGoesOn) 
   ASSERT_TRUE(stream->WritesDone());
   EXPECT_FALSE(stream->Read(&result));
   EXPECT_TRUE(stream->Finish().ok());
+}
+
+// --- persona-cli batch's driver over batches and over the per-customer stream ---
+
+class BatchDriverTest : public ScoreBatchesTest {
+ protected:
+  std::string WriteInput(const std::string& name, const std::vector<std::string>& lines) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream out(path);
+    for (const std::string& line : lines) out << line << "\n";
+    return path;
+  }
+
+  struct Outcome {
+    ScoreFileSummary summary;
+    std::string output;
+    std::vector<std::string> errors;  // sorted: read errors and answers interleave by timing
+  };
+
+  Outcome Batch(const std::string& input, size_t batch_size, size_t window) {
+    BatchOptions options;
+    options.score.input = input;
+    options.score.format = CustomerFormat::kJsonl;
+    options.score.top_k = 2;
+    options.score.window = window;
+    options.score.batch_size = batch_size;
+    options.score.as_of_unix_seconds = kAsOf;
+    const std::string tag = std::to_string(batch_size) + "_" + std::to_string(window);
+    options.output = (dir_ / ("out_" + tag)).string();
+    options.errors = (dir_ / ("errors_" + tag)).string();
+    absl::StatusOr<ScoreFileSummary> summary = RunBatch(*stub_, options);
+    EXPECT_TRUE(summary.ok()) << summary.status();
+    Outcome outcome;
+    if (summary.ok()) outcome.summary = *summary;
+    outcome.output = ReadText(options.output);
+    std::istringstream errors(ReadText(options.errors));
+    for (std::string line; std::getline(errors, line);) outcome.errors.push_back(line);
+    std::sort(outcome.errors.begin(), outcome.errors.end());
+    return outcome;
+  }
+};
+
+TEST_F(BatchDriverTest, BatchesAndThePerCustomerStreamWriteTheSameFiles) {
+  Start();
+  std::vector<std::string> lines;
+  int good = 0;
+  for (const auto& request : Generated(600)) {
+    lines.push_back(CustomerToJson(request.customer()));
+    ++good;
+    if (good % 100 == 7) lines.push_back("{not json");
+    if (good % 100 == 21) lines.push_back(R"({"customer_id":"old","demographics":{"age":300}})");
+  }
+  const std::string input = WriteInput("customers.jsonl", lines);
+  const Outcome per_customer = Batch(input, 1, 8);
+  EXPECT_TRUE(per_customer.summary.stream_status.ok());
+  EXPECT_EQ(per_customer.summary.records, 612u);
+  EXPECT_EQ(per_customer.summary.scored, 600u);
+  EXPECT_EQ(per_customer.errors.size(), 12u);
+  for (const auto& [batch_size, window] :
+       std::vector<std::pair<size_t, size_t>>{{256, 256}, {5, 8}, {64, 1}, {1000, 4096}}) {
+    SCOPED_TRACE(std::to_string(batch_size) + " per batch, window " + std::to_string(window));
+    const Outcome batched = Batch(input, batch_size, window);
+    EXPECT_TRUE(batched.summary.stream_status.ok());
+    EXPECT_EQ(batched.summary.records, per_customer.summary.records);
+    EXPECT_EQ(batched.summary.scored, per_customer.summary.scored);
+    EXPECT_EQ(batched.summary.rejected, per_customer.summary.rejected);
+    EXPECT_EQ(batched.output, per_customer.output);
+    EXPECT_EQ(batched.errors, per_customer.errors);
+  }
+}
+
+TEST_F(BatchDriverTest, BatchesOverTheServersLimitAreReportedRecordByRecord) {
+  StreamLimits limits;
+  limits.max_batch_records = 10;
+  Start(limits);
+  std::vector<std::string> lines;
+  for (const auto& request : Generated(45)) lines.push_back(CustomerToJson(request.customer()));
+  const std::string input = WriteInput("customers.jsonl", lines);
+  // 20 per batch: the first two batches are refused record by record, the last 5 scored.
+  const Outcome outcome = Batch(input, 20, 40);
+  EXPECT_TRUE(outcome.summary.stream_status.ok());
+  EXPECT_EQ(outcome.summary.records, 45u);
+  EXPECT_EQ(outcome.summary.scored, 5u);
+  EXPECT_EQ(outcome.summary.rejected, 40u);
+  ASSERT_EQ(outcome.errors.size(), 40u);
+  EXPECT_THAT(outcome.errors[0],
+              AllOf(HasSubstr(R"("code":"INVALID_ARGUMENT")"), HasSubstr("--max_batch_records")));
 }
 
 }  // namespace
