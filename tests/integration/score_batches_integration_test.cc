@@ -17,6 +17,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "client/bulk/batch.h"
+#include "client/loadgen/stream_load.h"
 #include "client/persona_client.h"
 #include "client/synthetic/customer_generator.h"
 #include "client/text/customer_json.h"
@@ -600,6 +601,29 @@ TEST_F(BatchDriverTest, BatchesOverTheServersLimitAreReportedRecordByRecord) {
   ASSERT_EQ(outcome.errors.size(), 40u);
   EXPECT_THAT(outcome.errors[0],
               AllOf(HasSubstr(R"("code":"INVALID_ARGUMENT")"), HasSubstr("--max_batch_records")));
+}
+
+// --- persona-cli bench --stream --method=ScoreCustomerBatches ---
+
+TEST_F(ScoreBatchesTest, StreamLoadInBatchesCountsEveryRecord) {
+  Start();
+  ScoreCustomerRequest good = Example("loyal-champion");
+  ScoreCustomerRequest bad = good;
+  bad.mutable_customer()->mutable_demographics()->set_age(300);
+  StreamLoadOptions options;
+  options.target = target_;
+  options.method = "/persona.v1.PersonaScoring/ScoreCustomerBatches";
+  options.requests = {good.SerializeAsString(), bad.SerializeAsString()};
+  options.count = 1001;  // rounded up to 101 batches of 10
+  options.batch_size = 10;
+  options.streams = 2;
+  options.window = 3;
+  const StreamLoadResult result = RunStreamLoad(options);
+  EXPECT_EQ(result.failed_streams, 0u) << result.first_error;
+  EXPECT_EQ(result.sent, 1010u);
+  EXPECT_EQ(result.scored, 505u);
+  EXPECT_EQ(result.rejected, 505u);
+  EXPECT_EQ(observer_.scored(), 505);
 }
 
 }  // namespace
