@@ -1,5 +1,6 @@
 #include "client/bulk/score_file.h"
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <utility>
@@ -7,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "client/bulk/batch_stream_scorer.h"
 #include "client/bulk/progress_bar.h"
 #include "client/bulk/stream_scorer.h"
 #include "client/persona_client.h"
@@ -105,11 +107,19 @@ absl::StatusOr<ScoreFileSummary> ScoreFile(persona::v1::PersonaScoring::Stub& st
   };
   persona::v1::ScoreCustomerRequest request;
 
-  auto scorer = std::make_unique<StreamScorer>(
-      &stub, options.window,
-      [&accountant](uint64_t record, const persona::v1::ScoreCustomersResponse& response) {
-        accountant.Answered(record, response);
-      });
+  const auto answered = [&accountant](uint64_t record,
+                                      const persona::v1::ScoreCustomersResponse& response) {
+    accountant.Answered(record, response);
+  };
+  std::unique_ptr<RecordScorer> scorer;
+  if (options.batch_size > 1) {
+    const size_t window_batches =
+        std::max<size_t>(2, (options.window + options.batch_size - 1) / options.batch_size);
+    scorer =
+        std::make_unique<BatchStreamScorer>(&stub, options.batch_size, window_batches, answered);
+  } else {
+    scorer = std::make_unique<StreamScorer>(&stub, options.window, answered);
+  }
   ScoreFileSummary summary;
   std::string not_sent_reason;  // set once the stream has broken
   CustomerRecord where;

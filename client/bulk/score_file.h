@@ -21,8 +21,13 @@ struct ScoreFileOptions {
   bool explain = false;
   std::vector<std::string> persona_ids;
   std::optional<int64_t> as_of_unix_seconds;
-  // Requests sent and not yet answered, at most.
+  // Requests sent and not yet answered, at most. With batches, rounded up to whole batches,
+  // and at least two batches (one answered while the next is scored).
   size_t window = 256;
+  // Records per ScoreCustomerBatches message (a batch is also sent at 1 MiB). 1 (or 0) sends
+  // one ScoreCustomers message per record instead. Either way every record gets the same
+  // answer and the sink sees the same calls in the same order.
+  size_t batch_size = 256;
   // Draw a progress bar (only ever on a terminal).
   bool progress = false;
 };
@@ -54,7 +59,8 @@ struct ScoreFileSummary {
   absl::Duration elapsed;
 };
 
-// Scores every customer of a file through one ScoreCustomers stream and tells `sink` what
+// Scores every customer of a file through one ScoreCustomerBatches stream (or ScoreCustomers,
+// with batch_size 1) and tells `sink` what
 // became of each record. Every input record is either scored or rejected: when the stream
 // breaks, what it left unanswered and everything after is rejected with the reason. An error
 // status means nothing was scored (the input could not be opened).

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <vector>
 
+#include "client/bulk/record_scorer.h"
 #include "persona/v1/persona_service.grpc.pb.h"
 
 namespace persona {
@@ -18,7 +19,8 @@ namespace persona {
 // window is full, so a big file never piles up in memory on either side. Built on the gRPC
 // callback API: writes are chained from write completions and responses are handled where
 // they arrive, so a record costs no extra thread hand-off in this process.
-class StreamScorer final : public grpc::ClientBidiReactor<persona::v1::ScoreCustomerRequest,
+class StreamScorer final : public RecordScorer,
+                           public grpc::ClientBidiReactor<persona::v1::ScoreCustomerRequest,
                                                           persona::v1::ScoreCustomersResponse> {
  public:
   // Called for every response, in request order, on a gRPC thread (one at a time).
@@ -32,11 +34,11 @@ class StreamScorer final : public grpc::ClientBidiReactor<persona::v1::ScoreCust
 
   // Queues `request` for sending, waiting for room in the window. False when the stream has
   // ended early (the request was not sent; Finish says why).
-  bool Send(persona::v1::ScoreCustomerRequest request, uint64_t tag);
+  bool Send(persona::v1::ScoreCustomerRequest request, uint64_t tag) override;
 
   // Half-closes, waits for every outstanding response and the end of the call, and returns
   // its status. Tags sent but never answered go to `unanswered`, in order.
-  grpc::Status Finish(std::vector<uint64_t>* unanswered);
+  grpc::Status Finish(std::vector<uint64_t>* unanswered) override;
 
   void OnWriteDone(bool ok) override;
   void OnReadDone(bool ok) override;

@@ -46,6 +46,7 @@ int BatchCommand() {
   options.score.top_k = absl::GetFlag(FLAGS_top_k).value_or(1);
   options.score.persona_ids = PersonaIdsFlag();
   options.score.window = absl::GetFlag(FLAGS_window);
+  options.score.batch_size = absl::GetFlag(FLAGS_batch_size);
   options.score.progress = absl::GetFlag(FLAGS_progress);
 
   auto stub = persona::v1::PersonaScoring::NewStub(

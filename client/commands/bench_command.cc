@@ -1,4 +1,5 @@
 // persona-cli bench: an open-loop (or closed-loop) load generator, and bulk stream throughput.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -34,7 +35,8 @@ ABSL_FLAG(int32_t, connections, 0,
 ABSL_FLAG(std::string, method, "",
           "bench: the method to call: a PersonaScoring method name or a full path such as "
           "/persona.bench.v1.Echo/Echo (the same request bytes are sent). Default "
-          "ScoreCustomer, with --stream ScoreCustomers.");
+          "ScoreCustomer, with --stream ScoreCustomers (or ScoreCustomerBatches, batches of "
+          "--batch_size).");
 ABSL_FLAG(double, warmup_seconds, 1, "bench: unmeasured closed-loop calls before measuring.");
 ABSL_FLAG(bool, stream, false,
           "bench: measure bulk throughput instead: --count requests through ScoreCustomers.");
@@ -104,14 +106,22 @@ int Stream(const std::vector<persona::v1::ScoreCustomerRequest>& requests) {
   options.count = absl::GetFlag(FLAGS_count);
   options.streams = absl::GetFlag(FLAGS_concurrency);
   options.window = absl::GetFlag(FLAGS_window);
+  if (absl::EndsWith(options.method, "/ScoreCustomerBatches")) {
+    // --window counts records, the stream's window messages: whole batches, at least two.
+    options.batch_size = std::max<uint32_t>(1, absl::GetFlag(FLAGS_batch_size));
+    options.window =
+        std::max<size_t>(2, (options.window + options.batch_size - 1) / options.batch_size);
+  }
   const StreamLoadResult result = RunStreamLoad(options);
-  std::fprintf(stderr,
-               "stream: %s requests over %d stream(s), window %zu: %s scored, %s rejected in "
-               "%.2fs = %s customers/s\n",
-               GroupThousands(result.sent).c_str(), options.streams, options.window,
-               GroupThousands(result.scored).c_str(), GroupThousands(result.rejected).c_str(),
-               absl::ToDoubleSeconds(result.elapsed),
-               GroupThousands(static_cast<uint64_t>(result.per_second())).c_str());
+  std::fprintf(
+      stderr,
+      "stream: %s requests over %d stream(s), window %zu message(s)%s: %s scored, %s "
+      "rejected in %.2fs = %s customers/s\n",
+      GroupThousands(result.sent).c_str(), options.streams, options.window,
+      options.batch_size == 0 ? "" : absl::StrCat(" of ", options.batch_size, " customers").c_str(),
+      GroupThousands(result.scored).c_str(), GroupThousands(result.rejected).c_str(),
+      absl::ToDoubleSeconds(result.elapsed),
+      GroupThousands(static_cast<uint64_t>(result.per_second())).c_str());
   if (result.failed_streams > 0) {
     std::fprintf(stderr, "error: %s stream(s) failed: %s\n",
                  GroupThousands(result.failed_streams).c_str(), result.first_error.c_str());
@@ -120,6 +130,7 @@ int Stream(const std::vector<persona::v1::ScoreCustomerRequest>& requests) {
   json.BeginObject().Key("mode").String("stream").Key("target").String(options.target);
   json.Key("method").String(options.method);
   json.Key("streams").Int(options.streams).Key("window").Uint(options.window);
+  json.Key("batch_size").Uint(options.batch_size);
   json.Key("sent").Uint(result.sent).Key("scored").Uint(result.scored);
   json.Key("rejected").Uint(result.rejected).Key("failed_streams").Uint(result.failed_streams);
   json.Key("seconds").Number(absl::ToDoubleSeconds(result.elapsed));

@@ -46,7 +46,12 @@ ABSL_FLAG(std::string, json, "",
           "report: where the numbers go as JSON (default: beside --output, .json); bench: "
           "write the results as JSON to this file (\"-\" = stdout).");
 ABSL_FLAG(uint32_t, window, 256,
-          "batch, report, bench --stream: requests sent and not yet answered, at most.");
+          "batch, report, bench --stream: requests sent and not yet answered, at most (whole "
+          "batches, at least 2).");
+ABSL_FLAG(uint32_t, batch_size, 256,
+          "batch, report: customers per ScoreCustomerBatches message (a batch is also sent at "
+          "1 MiB). 1 = one ScoreCustomers message per customer (the same answers, for "
+          "comparison). bench --stream --method=ScoreCustomerBatches: customers per batch.");
 ABSL_FLAG(uint64_t, seed, 1, "generate, bench: seed of the synthetic data.");
 ABSL_FLAG(uint64_t, count, 1000, "generate customers: how many; bench --stream: requests.");
 ABSL_FLAG(std::string, lb, "",

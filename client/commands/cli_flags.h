@@ -20,6 +20,7 @@ ABSL_DECLARE_FLAG(std::string, output);
 ABSL_DECLARE_FLAG(std::string, format);
 ABSL_DECLARE_FLAG(std::string, json);
 ABSL_DECLARE_FLAG(uint32_t, window);
+ABSL_DECLARE_FLAG(uint32_t, batch_size);
 ABSL_DECLARE_FLAG(uint64_t, seed);
 ABSL_DECLARE_FLAG(uint64_t, count);
 ABSL_DECLARE_FLAG(std::string, lb);

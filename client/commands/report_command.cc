@@ -69,6 +69,7 @@ int ReportCommand() {
   options.top_k = 0;  // every match: pairs and histograms need them all
   options.persona_ids = PersonaIdsFlag();
   options.window = absl::GetFlag(FLAGS_window);
+  options.batch_size = absl::GetFlag(FLAGS_batch_size);
   options.progress = absl::GetFlag(FLAGS_progress);
 
   auto stub = persona::v1::PersonaScoring::NewStub(

@@ -18,11 +18,15 @@ struct StreamLoadOptions {
   std::vector<std::string> requests;  // serialized requests, sent in turn
   uint64_t count = 100000;            // requests in total, split over the streams
   int streams = 1;                    // parallel streams, one connection each
-  size_t window = 256;                // unanswered requests per stream, at most
+  size_t window = 256;                // unanswered messages per stream, at most
+  // 0: one request per message. Otherwise the method is ScoreCustomerBatches (or answers
+  // like it): requests go `batch_size` to a message, `count` is rounded up to whole batches,
+  // and every record's entry in the answers is counted.
+  size_t batch_size = 0;
 };
 
 struct StreamLoadResult {
-  uint64_t sent = 0;
+  uint64_t sent = 0;      // records
   uint64_t scored = 0;    // answered without error_code
   uint64_t rejected = 0;  // answered with an error_code
   uint64_t failed_streams = 0;
@@ -36,7 +40,7 @@ struct StreamLoadResult {
 
 // Bulk throughput: pushes `count` pre-serialized requests through the streams as fast as
 // their windows allow (writes are chained from completions on gRPC's threads; nothing is
-// parsed but each answer's error_code) and counts the answers.
+// parsed but each answer's error_code) and counts the answers, per record.
 StreamLoadResult RunStreamLoad(const StreamLoadOptions& options);
 
 }  // namespace persona

@@ -10,6 +10,7 @@
 #include "service/grpc/deadline_timer.h"
 #include "service/grpc/inflight_calls.h"
 #include "service/grpc/request_validator.h"
+#include "service/grpc/score_batches_reactor.h"
 #include "service/grpc/score_customers_reactor.h"
 #include "service/observability/rpc_observer.h"
 
@@ -34,7 +35,8 @@ struct UnaryLimits {
 // has passed before or while it is scored is answered DEADLINE_EXCEEDED, so work that
 // waited too long is shed cheaply rather than scored for nobody. A ScoreCustomers stream
 // without a deadline of its own is ended DEADLINE_EXCEEDED after
-// StreamLimits::default_deadline, so an abandoned stream cannot hold a stream slot forever.
+// StreamLimits::default_deadline, so an abandoned stream cannot hold a stream slot forever;
+// so is a ScoreCustomerBatches stream, and both kinds count against one stream limit.
 class PersonaScoringService final
     : public persona::v1::PersonaScoring::WithRawCallbackMethod_ScoreCustomer<
           persona::v1::PersonaScoring::CallbackService> {
@@ -59,6 +61,9 @@ class PersonaScoringService final
   // Bulk scoring: see ScoreCustomersReactor.
   grpc::ServerBidiReactor<persona::v1::ScoreCustomerRequest, persona::v1::ScoreCustomersResponse>*
   ScoreCustomers(grpc::CallbackServerContext* context) override;
+  // Bulk scoring in batches: see ScoreBatchesReactor.
+  grpc::ServerBidiReactor<persona::v1::ScoreCustomerBatch, persona::v1::ScoreCustomerBatchResult>*
+  ScoreCustomerBatches(grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* ListPersonas(grpc::CallbackServerContext* context,
                                          const persona::v1::ListPersonasRequest* request,
                                          persona::v1::ListPersonasResponse* response) override;

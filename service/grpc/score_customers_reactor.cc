@@ -3,36 +3,12 @@
 #include <grpc/grpc.h>
 
 #include <chrono>
-#include <string>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "service/grpc/score_handler.h"
+#include "service/grpc/stream_record.h"
 
 namespace persona {
-namespace {
-
-// The unary RPC names the first violation and counts the rest; a stream record has no room
-// for rich details, so its message lists every violation instead.
-std::string RecordErrorMessage(const grpc::Status& status) {
-  if (status.error_details().empty()) return status.error_message();
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return status.error_message();
-  std::string joined;
-  int violations = 0;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (!any.UnpackTo(&bad_request)) continue;
-    for (const auto& v : bad_request.field_violations()) {
-      absl::StrAppend(&joined, violations++ == 0 ? "" : "; ", v.field(), ": ", v.description());
-    }
-  }
-  return violations > 1 ? joined : status.error_message();
-}
-
-}  // namespace
 
 StreamFlowControl::Actions StreamFlowControl::OnResponseReady() {
   Actions actions;

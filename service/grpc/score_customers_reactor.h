@@ -18,7 +18,8 @@
 
 namespace persona {
 
-// Bounds on the bulk stream, so one fast client cannot make the server hold unbounded work.
+// Bounds on the bulk streams (ScoreCustomers and ScoreCustomerBatches), so one fast client cannot
+// make the server hold unbounded work.
 struct StreamLimits {
   // Responses scored but not yet written (the one being written included). The next request
   // is read only while fewer are pending, so a client that stops reading stalls its own
@@ -29,6 +30,9 @@ struct StreamLimits {
   // A stream that carries no deadline of its own ends with DEADLINE_EXCEEDED after this.
   // Zero or infinite = never.
   absl::Duration default_deadline = absl::Hours(1);
+  // Records in one ScoreCustomerBatches message; every record of a larger batch is answered
+  // with an error. Bounds what one batch makes the server hold.
+  size_t max_batch_records = 1000;
 };
 
 // The flow-control decisions of one ScoreCustomers stream, kept apart from gRPC so they can

@@ -14,9 +14,9 @@
 namespace persona {
 namespace {
 
-constexpr std::string_view kMethodNames[] = {"ScoreCustomer",   "ScoreCustomers", "ListPersonas",
-                                             "ListSegmenters",  "ReloadCatalog",  "ValidateCatalog",
-                                             "GetCatalogStatus"};
+constexpr std::string_view kMethodNames[] = {
+    "ScoreCustomer",  "ScoreCustomers", "ScoreCustomerBatches", "ListPersonas",
+    "ListSegmenters", "ReloadCatalog",  "ValidateCatalog",      "GetCatalogStatus"};
 
 constexpr const char* kCodeNames[] = {
     "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",

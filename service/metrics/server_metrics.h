@@ -37,7 +37,7 @@ class ServerMetrics : public RpcObserver {
   void OnReload(const ReloadOutcome& outcome, const CatalogSnapshot* serving);
 
  private:
-  static constexpr int kMethods = 7;
+  static constexpr int kMethods = 8;
   static constexpr int kCodes = 17;
   ServerMetrics();
   static int MethodIndex(std::string_view method);

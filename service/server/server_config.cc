@@ -39,6 +39,7 @@ void CheckNumbers(const ServerFlags& f, Problems& p) {
   p.AtLeast("max_concurrent_streams", f.max_concurrent_streams, 1);
   p.AtLeast("max_score_streams", f.max_score_streams, 0, "0 = no limit");
   p.AtLeast("stream_max_pending_writes", f.stream_max_pending_writes, 1);
+  p.AtLeast("max_batch_records", f.max_batch_records, 1);
   p.AtLeast("default_deadline_ms", f.default_deadline_ms, 0, "0 = no default deadline");
   p.AtLeast("default_stream_deadline_seconds", f.default_stream_deadline_seconds, 0,
             "0 = no default deadline");
@@ -114,6 +115,7 @@ absl::StatusOr<ServerConfig> ValidateServerFlags(const ServerFlags& flags) {
   config.request_limits.max_life_events = static_cast<size_t>(flags.max_life_events_per_customer);
   config.stream_limits.max_concurrent_streams = static_cast<size_t>(flags.max_score_streams);
   config.stream_limits.max_pending_writes = static_cast<size_t>(flags.stream_max_pending_writes);
+  config.stream_limits.max_batch_records = static_cast<size_t>(flags.max_batch_records);
   config.stream_limits.default_deadline = flags.default_stream_deadline_seconds > 0
                                               ? absl::Seconds(flags.default_stream_deadline_seconds)
                                               : absl::InfiniteDuration();

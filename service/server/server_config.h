@@ -32,6 +32,7 @@ struct ServerFlags {
   int32_t max_concurrent_streams = 0;
   int32_t max_score_streams = 0;
   int32_t stream_max_pending_writes = 0;
+  int32_t max_batch_records = 0;
   int32_t default_deadline_ms = 0;
   int32_t default_stream_deadline_seconds = 0;
   int32_t max_inflight_calls = 0;

@@ -38,11 +38,15 @@ ABSL_FLAG(std::string, plugin_cache_dir, "",
 ABSL_FLAG(int32_t, max_concurrent_streams, 256,
           "Most concurrent calls (HTTP/2 streams) one client connection may have open.");
 ABSL_FLAG(int32_t, max_score_streams, 64,
-          "Most ScoreCustomers streams open at once; more are refused with RESOURCE_EXHAUSTED "
-          "(0 = no limit).");
+          "Most ScoreCustomers and ScoreCustomerBatches streams open at once (together); more are "
+          "refused with RESOURCE_EXHAUSTED (0 = no limit).");
 ABSL_FLAG(int32_t, stream_max_pending_writes, 16,
           "Per ScoreCustomers stream: responses scored but not yet sent. The next record is read "
-          "only below this, so a client that stops reading cannot make the server buffer more.");
+          "only below this, so a client that stops reading cannot make the server buffer more. "
+          "Per ScoreCustomerBatches stream: batch results, at most 4.");
+ABSL_FLAG(int32_t, max_batch_records, 1000,
+          "Most records in one ScoreCustomerBatches message: every record of a larger batch is "
+          "answered with an INVALID_ARGUMENT error, and the stream goes on.");
 ABSL_FLAG(int32_t, default_deadline_ms, 1000,
           "ScoreCustomer calls that carry no deadline get this one: a call not scored by then "
           "is answered DEADLINE_EXCEEDED (0 = no default).");
@@ -112,6 +116,7 @@ absl::StatusOr<ServerConfig> ServerConfigFromFlags() {
   flags.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   flags.max_score_streams = absl::GetFlag(FLAGS_max_score_streams);
   flags.stream_max_pending_writes = absl::GetFlag(FLAGS_stream_max_pending_writes);
+  flags.max_batch_records = absl::GetFlag(FLAGS_max_batch_records);
   flags.default_deadline_ms = absl::GetFlag(FLAGS_default_deadline_ms);
   flags.default_stream_deadline_seconds = absl::GetFlag(FLAGS_default_stream_deadline_seconds);
   flags.max_inflight_calls = absl::GetFlag(FLAGS_max_inflight_calls);

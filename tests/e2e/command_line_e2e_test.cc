@@ -3,12 +3,14 @@
 // and bench read.
 #include <signal.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -44,6 +46,7 @@ TEST(E2eHelp, ServerHelpListsItsOwnFlagsWithDefaults) {
   EXPECT_THAT(help.out, ListsFlag("drain_seconds", "0"));
   EXPECT_THAT(help.out, ListsFlag("watch_debounce_ms", "300"));
   EXPECT_THAT(help.out, ListsFlag("allow_insecure_admin", "false"));
+  EXPECT_THAT(help.out, ListsFlag("max_batch_records", "1000"));
   // Only this program's flags: gRPC's and Abseil's own stay in --helpfull.
   EXPECT_THAT(help.out, Not(HasSubstr("--flagfile")));
 
@@ -62,6 +65,7 @@ TEST(E2eHelp, CliHelpListsItsOwnFlagsWithDefaults) {
   EXPECT_THAT(help.out, HasSubstr("persona-cli <command>"));  // the usage text comes first
   EXPECT_THAT(help.out, ListsFlag("target", "\"127.0.0.1:50051\""));
   EXPECT_THAT(help.out, ListsFlag("window", "256"));
+  EXPECT_THAT(help.out, ListsFlag("batch_size", "256"));
   EXPECT_THAT(help.out, ListsFlag("timeout_seconds", "10"));
   EXPECT_THAT(help.out, ListsFlag("customer", "\"\""));  // persona_cli.cc
   EXPECT_THAT(help.out, ListsFlag("rate", "1000"));      // bench_command.cc
@@ -240,6 +244,57 @@ TEST_F(E2eCustomerFiles, AFileThatIsNoCustomerJsonSaysWhichLayoutsAreAccepted) {
   EXPECT_EQ(batch.exit_code, 2) << batch.Describe();
   EXPECT_THAT(batch.err, AllOf(HasSubstr(input), HasSubstr("JSON Lines"),
                                HasSubstr("array of objects"), HasSubstr("--format=csv")));
+}
+
+// persona-cli batch sends ScoreCustomerBatches by default; --batch_size=1 sends the
+// per-customer ScoreCustomers stream. Both must write the same files, record for record.
+TEST_F(E2eCustomerFiles, BatchWritesTheSameFilesWithAndWithoutBatches) {
+  for (const std::string format : {"csv", "jsonl"}) {
+    SCOPED_TRACE(format);
+    const std::string generated = dir_.path() + "/generated." + format;
+    const ProcessResult generate =
+        Cli({"generate", "customers", "--count=700", "--seed=5", "--output=" + generated});
+    ASSERT_EQ(generate.exit_code, 0) << generate.Describe();
+    std::vector<std::string> lines =
+        absl::StrSplit(ReadFileOrEmpty(generated), '\n', absl::SkipEmpty());
+    ASSERT_GT(lines.size(), 600u);
+    // Records the client cannot read and, in JSON, one the server refuses, among good ones
+    // (after the CSV header), so batches carry them in the middle.
+    lines.insert(lines.begin() + 300, format == "csv" ? "cust-bad,abc" : "{not json");
+    if (format == "jsonl") {
+      lines.insert(lines.begin() + 450, R"({"customer_id":"old","demographics":{"age":300}})");
+    }
+    const std::string input =
+        dir_.Write("customers." + format, absl::StrCat(absl::StrJoin(lines, "\n"), "\n"));
+
+    std::vector<std::string> outputs, errors;
+    for (const std::string batch_size : {"256", "1", "7"}) {
+      const std::string output = absl::StrCat(dir_.path(), "/out_", batch_size, ".", format);
+      const std::string errors_file = absl::StrCat(dir_.path(), "/errors_", batch_size, ".jsonl");
+      const ProcessResult batch =
+          Cli({"batch", "--input=" + input, "--output=" + output, "--errors=" + errors_file,
+               "--batch_size=" + batch_size, "--window=64", "--as_of=2026-11-22T00:00:00Z"});
+      EXPECT_EQ(batch.exit_code, 1) << batch.Describe();  // records were rejected
+      outputs.push_back(ReadFileOrEmpty(output));
+      // Read errors are written as they are read and server errors as they are answered,
+      // so the two kinds interleave differently from run to run: compared as a set.
+      std::vector<std::string> rejected =
+          absl::StrSplit(ReadFileOrEmpty(errors_file), '\n', absl::SkipEmpty());
+      std::sort(rejected.begin(), rejected.end());
+      errors.push_back(absl::StrJoin(rejected, "\n"));
+    }
+    const std::vector<std::string> scored = absl::StrSplit(outputs[0], '\n', absl::SkipEmpty());
+    EXPECT_GT(scored.size(), 600u);
+    EXPECT_EQ(outputs[1], outputs[0]) << "--batch_size=1 wrote other results";
+    EXPECT_EQ(outputs[2], outputs[0]) << "--batch_size=7 wrote other results";
+    EXPECT_EQ(errors[1], errors[0]);
+    EXPECT_EQ(errors[2], errors[0]);
+    EXPECT_THAT(errors[0], HasSubstr("PARSE_ERROR"));
+    if (format == "jsonl") {
+      EXPECT_THAT(errors[0],
+                  AllOf(HasSubstr("INVALID_ARGUMENT"), HasSubstr("customer.demographics.age")));
+    }
+  }
 }
 
 }  // namespace

@@ -57,6 +57,7 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
   (*metrics)->OnRpcDone("ScoreCustomer", absl::StatusCode::kOk, absl::Microseconds(120));
   (*metrics)->OnRpcDone("ScoreCustomer", absl::StatusCode::kInvalidArgument,
                         absl::Microseconds(30));
+  (*metrics)->OnRpcDone("ScoreCustomerBatches", absl::StatusCode::kOk, absl::Milliseconds(9));
   CatalogSnapshot snapshot;
   snapshot.version = "2026-11-22.1";
   snapshot.personas.resize(5);
@@ -86,6 +87,8 @@ TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
       HasSubstr(
           "persona_rpc_requests_total{code=\"INVALID_ARGUMENT\",method=\"ScoreCustomer\"} 1"));
   EXPECT_THAT(text, HasSubstr("persona_rpc_duration_seconds_count{method=\"ScoreCustomer\"} 3"));
+  EXPECT_THAT(
+      text, HasSubstr("persona_rpc_requests_total{code=\"OK\",method=\"ScoreCustomerBatches\"} 1"));
   // Faults are counted per segmenter, on the lookup path and the precomputed one alike.
   EXPECT_THAT(text, HasSubstr("persona_segmenter_faults_total{segmenter=\"rfm\"} 2"));
   EXPECT_THAT(text, HasSubstr("persona_segmenter_faults_total{segmenter=\"demographic\"} 1"));

@@ -30,6 +30,7 @@ ServerFlags Defaults() {
   f.max_concurrent_streams = 256;
   f.max_score_streams = 64;
   f.stream_max_pending_writes = 16;
+  f.max_batch_records = 1000;
   f.default_deadline_ms = 1000;
   f.default_stream_deadline_seconds = 3600;
   f.max_inflight_calls = 1024;
@@ -60,6 +61,7 @@ TEST(ServerConfigTest, DefaultsAreAcceptedAndTranslated) {
   EXPECT_EQ(config->request_limits.max_life_events, 1000u);
   EXPECT_EQ(config->stream_limits.max_concurrent_streams, 64u);
   EXPECT_EQ(config->stream_limits.max_pending_writes, 16u);
+  EXPECT_EQ(config->stream_limits.max_batch_records, 1000u);
   EXPECT_EQ(config->stream_limits.default_deadline, absl::Hours(1));
   EXPECT_EQ(config->unary_limits.default_deadline, absl::Seconds(1));
   EXPECT_EQ(config->unary_limits.max_inflight_calls, 1024u);
@@ -116,6 +118,7 @@ TEST(ServerConfigTest, EachRefusedValueNamesItsFlag) {
       {"--max_concurrent_streams=0", [](ServerFlags& f) { f.max_concurrent_streams = 0; }},
       {"--max_score_streams=-1", [](ServerFlags& f) { f.max_score_streams = -1; }},
       {"--stream_max_pending_writes=0", [](ServerFlags& f) { f.stream_max_pending_writes = 0; }},
+      {"--max_batch_records=0", [](ServerFlags& f) { f.max_batch_records = 0; }},
       {"--default_deadline_ms=-5", [](ServerFlags& f) { f.default_deadline_ms = -5; }},
       {"--default_stream_deadline_seconds=-1",
        [](ServerFlags& f) { f.default_stream_deadline_seconds = -1; }},
