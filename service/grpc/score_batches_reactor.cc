@@ -98,6 +98,9 @@ void ScoreBatchesReactor::OnWriteDone(bool ok) {
 void ScoreBatchesReactor::OnDone() {
   // Waits for the timer callback if it is running: it uses this call's context.
   if (deadline_timer_ != 0) deadlines_->Cancel(deadline_timer_);
+  // The stream's slot is free before the call is reported done, so whoever saw the report
+  // (metrics, tests) may open the next stream at once.
+  if (open_streams_ != nullptr) open_streams_->fetch_sub(1, std::memory_order_relaxed);
   if (observer_ != nullptr) {
     grpc::StatusCode code;
     {
@@ -111,7 +114,6 @@ void ScoreBatchesReactor::OnDone() {
     observer_->OnRpcDone("ScoreCustomerBatches", static_cast<absl::StatusCode>(code),
                          absl::Now() - start_);
   }
-  if (open_streams_ != nullptr) open_streams_->fetch_sub(1, std::memory_order_relaxed);
   delete this;
 }
 

@@ -56,6 +56,7 @@ class CountingObserver final : public RpcObserver {
   void OnRpcDone(std::string_view method, absl::StatusCode code, absl::Duration) override {
     absl::MutexLock lock(&mu_);
     if (method == "ScoreCustomerBatches") batch_codes_.push_back(code);
+    if (method == "ScoreCustomers") stream_codes_.push_back(code);
   }
   void OnScored(const CatalogSnapshot&, const ScoreStats&) override { ++scored_; }
 
@@ -69,11 +70,21 @@ class CountingObserver final : public RpcObserver {
     mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(10));
     return batch_codes_;
   }
+  // The same for ScoreCustomers streams: once reported, their stream slot is free.
+  std::vector<absl::StatusCode> WaitForStreamCodes(size_t count) {
+    absl::MutexLock lock(&mu_);
+    const auto enough = [this, count]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return stream_codes_.size() >= count;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(10));
+    return stream_codes_;
+  }
 
  private:
   std::atomic<int64_t> scored_{0};
   absl::Mutex mu_;
   std::vector<absl::StatusCode> batch_codes_ ABSL_GUARDED_BY(mu_);
+  std::vector<absl::StatusCode> stream_codes_ ABSL_GUARDED_BY(mu_);
 };
 
 class ScoreBatchesTest : public ::testing::Test {
@@ -460,6 +471,8 @@ TEST_F(ScoreBatchesTest, BatchStreamsCountAgainstTheSameStreamLimit) {
   first->WritesDone();
   EXPECT_FALSE(first->Read(&response));
   EXPECT_TRUE(first->Finish().ok());
+  // The client sees Finish a moment before the server's reactor is done and frees the slot.
+  EXPECT_THAT(observer_.WaitForStreamCodes(1), ::testing::ElementsAre(absl::StatusCode::kOk));
 
   // With the slot free again, a batch stream is served.
   std::vector<ScoreCustomerBatchResult> results;
