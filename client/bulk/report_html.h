@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "client/bulk/html_page.h"  // HtmlEscape, for callers of this page
 #include "client/bulk/report.h"
 
 namespace persona {
@@ -13,8 +14,5 @@ namespace persona {
 // histogram, the co-match heatmap (how often two personas match the same customer) and the
 // most alike pairs. `source` names the scored input in the heading.
 std::string ReportToHtml(const Report& report, std::string_view source);
-
-// Text made safe for HTML element content and attribute values.
-std::string HtmlEscape(std::string_view text);
 
 }  // namespace persona
