@@ -105,6 +105,10 @@ int CatalogChangeCommand(const std::string& command) {
   if (command == "promote") {
     persona::v1::PromoteCatalogRequest request;
     request.set_expected_candidate_version(absl::GetFlag(FLAGS_expect));
+    if (request.expected_candidate_version().empty() && replicas->size() > 1) {
+      std::cerr << "note: without --expect each replica promotes whatever it stages; "
+                   "--expect=VERSION promotes only the version shadow showed\n";
+    }
     return ReportOutcomes("promote", PromoteOnFleet(*replicas, request, *options), std::cout,
                           std::cerr);
   }

@@ -55,7 +55,8 @@ void CatalogComparison::SetCatalogs(const std::vector<std::string>& live_persona
 
 void CatalogComparison::AddExample(absl::string_view customer_id,
                                    std::vector<std::string>* examples) const {
-  if (examples->size() >= examples_) return;
+  // A customer without an id is counted, but there is nothing to show as an example.
+  if (customer_id.empty() || examples->size() >= examples_) return;
   if (std::find(examples->begin(), examples->end(), customer_id) != examples->end()) return;
   examples->emplace_back(customer_id);
 }

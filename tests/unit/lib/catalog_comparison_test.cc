@@ -169,15 +169,17 @@ TEST(CatalogComparisonTest, RowsSortByNetChangeThenId) {
 
 TEST(CatalogComparisonTest, ExamplesAreTheFirstNSeenWithoutDuplicates) {
   CatalogComparison comparison(3);
+  comparison.Add("", Answer("L", {}), Answer("C", {{"a", 1}}));
   for (int i = 0; i < 10; ++i) {
     comparison.Add("c" + std::to_string(i), Answer("L", {}), Answer("C", {{"a", 1}}));
   }
-  // The same customer again adds to the count, not to the examples.
+  // The same customer again, or one without an id, adds to the count, not to the examples.
   comparison.Add("c0", Answer("L", {}), Answer("C", {{"a", 1}}));
+  comparison.Add("", Answer("L", {}), Answer("C", {{"a", 1}}));
   const GetShadowReportResponse report = comparison.Report();
   const PersonaShadowRow* a = Row(report, "a");
   ASSERT_NE(a, nullptr);
-  EXPECT_EQ(a->entered(), 11u);
+  EXPECT_EQ(a->entered(), 13u);
   EXPECT_EQ(Ids(a->entered_examples()), (std::vector<std::string>{"c0", "c1", "c2"}));
   EXPECT_TRUE(a->left_examples().empty());
 }
