@@ -13,10 +13,8 @@
 #include "client/persona_client.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
-          "persona-server address (\"ipv4:127.0.0.1:50051,127.0.0.1:50052\" lists replicas). "
-          "stage, shadow, promote, discard, rollback, history act on every replica it names: "
-          "each address of an ipv4:/ipv6: list, or every address a DNS name resolves to "
-          "(a headless Service).");
+          "persona-server address (\"ipv4:127.0.0.1:50051,127.0.0.1:50052\" lists replicas: "
+          "stage, shadow, promote, … reach every one, and every address of a DNS name).");
 ABSL_FLAG(std::string, catalog, "",
           "validate, stage, diff: a catalog JSON file (sent as text, checked by the server "
           "exactly as a file would be).");
