@@ -18,7 +18,6 @@
 #include "rfm_calibrate.h"
 
 ABSL_FLAG(std::string, customer, "", "score: a persona.v1.Customer as a JSON file.");
-ABSL_FLAG(std::string, catalog, "", "validate: a catalog JSON file to check on the server.");
 ABSL_FLAG(int32_t, window_days, 365,
           "rfm-calibrate: F and M count orders in the last window_days days before as_of.");
 
@@ -52,6 +51,22 @@ constexpr char kUsage[] =
     "  generate    customers --count=N --seed=S --output=FILE.jsonl|.csv\n"
     "              catalog --personas=N --seed=S --output=FILE.json\n"
     "              grpc-body [--input=FILE] --output=FILE   a framed request for h2load\n"
+    "\n"
+    "safe catalog change, on every replica --target names (an ipv4:/ipv6: list, or every\n"
+    "address of a DNS name such as a headless Service; one line per replica, exit 1 naming\n"
+    "the replicas that failed):\n"
+    "  stage       --catalog=FILE.json [--sample=0.05]   build a candidate beside the live\n"
+    "              catalog without serving it; score a share of live requests against it\n"
+    "  shadow      [--examples=5] [--json=FILE|-]   the replicas' shadow reports, merged:\n"
+    "              top-1 agreement, match rates live vs candidate, who enters and leaves\n"
+    "  promote     [--expect=VERSION]   make the candidate live (until a pod reloads its files)\n"
+    "  discard     drop the candidate\n"
+    "  rollback    [--to=VERSION]   return to one of the last 5 live catalogs\n"
+    "  history     the last live catalogs: when, how and by whom; the staged version\n"
+    "  diff        --catalog=NEW.json --input=customers.jsonl --output=diff.html\n"
+    "              [--json=diff.json] [--replace]   stage NEW.json (no sampling), compare it\n"
+    "              with the live catalog on every customer of the file, discard it, and draw\n"
+    "              the changes (match rates, top-persona flows, score changes)\n"
     "\n"
     "Run persona-cli --help for every flag.\n";
 
@@ -133,6 +148,8 @@ int Run(const std::string& command) {
   if (command == "batch") return BatchCommand();
   if (command == "report") return ReportCommand();
   if (command == "bench") return BenchCommand();
+  if (command == "diff") return DiffCommand();
+  if (IsCatalogChangeCommand(command)) return CatalogChangeCommand(command);
   auto channel = MakeChannel(absl::GetFlag(FLAGS_target));
   auto scoring = persona::v1::PersonaScoring::NewStub(channel);
   auto admin = persona::v1::CatalogAdmin::NewStub(channel);

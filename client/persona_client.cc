@@ -44,6 +44,15 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, const std:
   return grpc::CreateCustomChannel(target, Credentials(), args);
 }
 
+std::shared_ptr<grpc::Channel> MakeReplicaChannel(const std::string& channel_target,
+                                                  const std::string& host_name) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  const std::string& name = Security().server_name.empty() ? host_name : Security().server_name;
+  if (Security().tls && !name.empty()) args.SetSslTargetNameOverride(name);
+  return grpc::CreateCustomChannel(channel_target, Credentials(), args);
+}
+
 std::string StatusCodeName(int code) {
   static const char* const kNames[] = {"OK",
                                        "CANCELLED",

@@ -32,6 +32,13 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, const std::string& lb_policy,
                                            bool private_connection);
 
+// A channel to one replica of a fleet (`channel_target` such as "ipv4:10.0.0.7:50051"): like
+// MakeChannel, but with TLS the certificate is checked against `host_name`, the DNS name the
+// address was resolved from (a certificate names the Service, not the pod IP), unless
+// SetChannelSecurity gave a server_name. Its own connection, never shared with other channels.
+std::shared_ptr<grpc::Channel> MakeReplicaChannel(const std::string& channel_target,
+                                                  const std::string& host_name);
+
 // "OK", "INVALID_ARGUMENT", …; "CODE_<n>" for a number outside google.rpc.Code.
 std::string StatusCodeName(int code);
 

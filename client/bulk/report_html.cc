@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "client/bulk/html_page.h"
 #include "client/bulk/progress_bar.h"
 
 namespace persona {
@@ -14,19 +15,8 @@ namespace {
 constexpr size_t kMaxBars = 40;        // bars in the distribution chart; the rest are summed
 constexpr size_t kMaxHistograms = 60;  // small multiples; the JSON has them all
 
-std::string Percent(double share) { return absl::StrFormat("%.1f%%", share * 100.0); }
-
 std::string Label(const PersonaSummaryRow& row) {
   return row.display_name.empty() ? row.id : row.display_name;
-}
-
-// White → red as `share` goes 0 → 1.
-std::string HeatColor(double share) {
-  share = std::clamp(share, 0.0, 1.0);
-  const auto channel = [share](int from, int to) {
-    return static_cast<int>(from + (to - from) * share + 0.5);
-  };
-  return absl::StrFormat("#%02x%02x%02x", channel(255, 192), channel(255, 57), channel(255, 43));
 }
 
 struct Bar {
@@ -53,8 +43,8 @@ void BarChart(const Report& report, const std::vector<Bar>& bars, std::string_vi
                     "\" height=\"", kRow - 6, "\" fill=\"", bar.muted ? "#9aa5b1" : "#2f6db3",
                     "\"><title>", HtmlEscape(bar.label), ": ", GroupThousands(bar.count),
                     " customers</title></rect>");
-    absl::StrAppend(out, "<text x=\"", kLabel + width + 6, "\" y=\"", y + 15, "\">", Percent(share),
-                    " (", GroupThousands(bar.count), ")</text>\n");
+    absl::StrAppend(out, "<text x=\"", kLabel + width + 6, "\" y=\"", y + 15, "\">",
+                    HtmlPercent(share), " (", GroupThousands(bar.count), ")</text>\n");
   }
   absl::StrAppend(out, "</svg>\n");
 }
@@ -212,57 +202,12 @@ void LabelSections(const Report& report, std::string* out) {
   if (!any) absl::StrAppend(out, "<p>No other labels.</p>\n");
 }
 
-constexpr char kStyle[] = R"(
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933;
-       max-width: 1100px; margin: 2em auto; padding: 0 1em; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 2em; font-size: 1.2em; }
-h3 { margin: 1.2em 0 0.3em; font-size: 1em; }
-.meta { color: #616e7c; }
-.cards { display: flex; gap: 1em; flex-wrap: wrap; }
-.card { border: 1px solid #d9dee4; border-radius: 6px; padding: 0.6em 1em; min-width: 9em; }
-.card b { display: block; font-size: 1.5em; }
-svg text { font-size: 12px; fill: #1f2933; } svg text.tick { font-size: 11px; fill: #52606d; }
-svg text.cell { font-size: 10px; }
-.grid { display: flex; flex-wrap: wrap; gap: 0.5em 1.5em; }
-figure { margin: 0; } figcaption { font-size: 12px; }
-table { border-collapse: collapse; } th, td { padding: 0.25em 0.8em; border-bottom: 1px solid #e4e7eb; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-)";
-
 }  // namespace
-
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string ReportToHtml(const Report& report, std::string_view source) {
   std::string out;
-  absl::StrAppend(&out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
-                  "<title>Persona report: ", HtmlEscape(source), "</title>\n<style>", kStyle,
-                  "</style>\n</head>\n<body>\n");
+  absl::StrAppend(&out, HtmlPageStart(absl::StrCat(
+                            "Persona report: ", absl::string_view(source.data(), source.size()))));
   absl::StrAppend(&out, "<h1>Persona report</h1>\n<p class=\"meta\">Input <code>",
                   HtmlEscape(source), "</code> · catalog version ",
                   HtmlEscape(absl::StrJoin(report.catalog_versions, ", ")), " · ",
@@ -271,7 +216,8 @@ std::string ReportToHtml(const Report& report, std::string_view source) {
                   GroupThousands(report.records), "</b>records</div>", "<div class=\"card\"><b>",
                   GroupThousands(report.scored), "</b>scored</div>", "<div class=\"card\"><b>",
                   GroupThousands(report.rejected), "</b>rejected</div>", "<div class=\"card\"><b>",
-                  Percent(report.Share(report.unmatched)), "</b>match no persona</div></div>\n");
+                  HtmlPercent(report.Share(report.unmatched)),
+                  "</b>match no persona</div></div>\n");
 
   absl::StrAppend(&out,
                   "<h2>Persona distribution</h2>\n<p>Share of scored customers whose best match "
@@ -324,7 +270,7 @@ std::string ReportToHtml(const Report& report, std::string_view source) {
   absl::StrAppend(&out, "<h2>Most alike pairs</h2>\n");
   MostAlike(report, &out);
   LabelSections(report, &out);
-  absl::StrAppend(&out, "</body>\n</html>\n");
+  absl::StrAppend(&out, HtmlPageEnd());
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "client/bulk/html_page.h"  // HtmlEscape, for callers of this page
 #include "client/bulk/report.h"
 
 namespace persona {
@@ -14,8 +15,5 @@ namespace persona {
 // most alike pairs, and the customers' labels: best channel, active seasons and top
 // categories first, then every other label key. `source` names the scored input in the heading.
 std::string ReportToHtml(const Report& report, std::string_view source);
-
-// Text made safe for HTML element content and attribute values.
-std::string HtmlEscape(std::string_view text);
 
 }  // namespace persona

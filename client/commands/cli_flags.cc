@@ -13,7 +13,11 @@
 #include "client/persona_client.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
-          "persona-server address (\"ipv4:127.0.0.1:50051,127.0.0.1:50052\" lists replicas).");
+          "persona-server address (\"ipv4:127.0.0.1:50051,127.0.0.1:50052\" lists replicas: "
+          "stage, shadow, promote, … reach every one, and every address of a DNS name).");
+ABSL_FLAG(std::string, catalog, "",
+          "validate, stage, diff: a catalog JSON file (sent as text, checked by the server "
+          "exactly as a file would be).");
 ABSL_FLAG(double, timeout_seconds, 10, "Deadline for each call.");
 ABSL_FLAG(bool, tls, false,
           "Connect with TLS (implied by --tls_ca or --tls_cert); the server's certificate is "
@@ -26,7 +30,8 @@ ABSL_FLAG(std::string, tls_key, "", "PEM file: the private key of --tls_cert.");
 ABSL_FLAG(std::string, tls_server_name, "",
           "Name to check the server certificate against, when --target's host is not in it.");
 ABSL_FLAG(std::string, admin_token_file, "",
-          "validate, reload, status: send the token in this file as "
+          "validate, reload, status, stage, shadow, promote, discard, rollback, history, diff: "
+          "send the token in this file as "
           "\"authorization: Bearer <token>\" (servers not bound to loopback require it, or a "
           "client certificate).");
 ABSL_FLAG(std::optional<uint32_t>, top_k, std::nullopt,
@@ -35,16 +40,18 @@ ABSL_FLAG(bool, explain, false, "score: include the per-criterion breakdown.");
 ABSL_FLAG(std::string, persona_ids, "", "Comma-separated persona ids to restrict scoring to.");
 ABSL_FLAG(std::string, as_of, "",
           "Reference time for recency, RFC 3339 (e.g. 2026-11-22T00:00:00Z); default now.");
-ABSL_FLAG(std::string, input, "",
-          "batch, report: customers: JSON (.jsonl/.json: JSON Lines, one object, or an array of "
-          "objects, told apart by the content) or CSV (.csv).");
+ABSL_FLAG(
+    std::string, input, "",
+    "batch, report, diff: customers: JSON (.jsonl/.json: JSON Lines, one object, or an array of "
+    "objects, told apart by the content) or CSV (.csv).");
 ABSL_FLAG(std::string, output, "", "Output file.");
 ABSL_FLAG(std::string, format, "",
           "Customer file format, jsonl (any JSON layout) or csv (default: from the file's "
           "extension).");
 ABSL_FLAG(std::string, json, "",
-          "report: where the numbers go as JSON (default: beside --output, .json); bench: "
-          "write the results as JSON to this file (\"-\" = stdout).");
+          "report: where the numbers go as JSON (default: beside --output, .json); bench, "
+          "shadow: write the results as JSON to this file (\"-\" = stdout, alone); diff: "
+          "the report as JSON (a GetShadowReportResponse).");
 ABSL_FLAG(uint32_t, window, 256,
           "batch, report, bench --stream: requests sent and not yet answered, at most (whole "
           "batches, at least 2).");

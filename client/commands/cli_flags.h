@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 
 ABSL_DECLARE_FLAG(std::string, target);
+ABSL_DECLARE_FLAG(std::string, catalog);
 ABSL_DECLARE_FLAG(double, timeout_seconds);
 ABSL_DECLARE_FLAG(std::optional<uint32_t>, top_k);
 ABSL_DECLARE_FLAG(bool, explain);
