@@ -159,76 +159,6 @@ MobileShareField ParseMobileShare(const Value& v, int32_t default_days) {
 // Hot path helpers. Nothing below allocates or throws.
 // ---------------------------------------------------------------------------------------
 
-// Builds one explain reason in a stack buffer: list items first, then a conclusion that
-// always fits because the items leave room for it. Items that do not fit are replaced by
-// "..." rather than cut, so the text stays valid UTF-8 (the host puts it in a proto string).
-class ReasonWriter {
- public:
-  ReasonWriter() { buffer_[0] = '\0'; }
-
-  // Appends ", " before every item but the first.
-  __attribute__((format(printf, 2, 3))) void Item(const char* format, ...) {
-    if (items_full_) return;
-    const size_t before = size_;
-    if (item_count_ > 0) Append(", ");
-    va_list args;
-    va_start(args, format);
-    const bool fits = AppendV(kItemLimit, format, args);
-    va_end(args);
-    if (!fits) {
-      size_ = before;
-      buffer_[size_] = '\0';
-      items_full_ = true;
-      if (item_count_ > 0) Append(", ");
-      Append("...");
-      return;
-    }
-    ++item_count_;
-  }
-
-  __attribute__((format(printf, 2, 3))) void Tail(const char* format, ...) {
-    va_list args;
-    va_start(args, format);
-    AppendV(kCapacity, format, args);
-    va_end(args);
-  }
-
-  std::string_view view() const { return std::string_view(buffer_, size_); }
-
- private:
-  static constexpr size_t kCapacity = 512;
-  static constexpr size_t kItemLimit = kCapacity - 128;
-
-  void Append(const char* text) {
-    const size_t n = std::min(std::strlen(text), kCapacity - 1 - size_);
-    std::memcpy(buffer_ + size_, text, n);
-    size_ += n;
-    buffer_[size_] = '\0';
-  }
-
-  // Returns false (and leaves size_ unchanged) when the text would pass `limit`.
-  bool AppendV(size_t limit, const char* format, va_list args) {
-    if (size_ + 1 >= limit) return false;
-    const int n = std::vsnprintf(buffer_ + size_, limit - size_, format, args);
-    if (n < 0 || size_ + static_cast<size_t>(n) >= limit) {
-      buffer_[size_] = '\0';
-      return false;
-    }
-    size_ += static_cast<size_t>(n);
-    return true;
-  }
-
-  char buffer_[kCapacity];
-  size_t size_ = 0;
-  size_t item_count_ = 0;
-  bool items_full_ = false;
-};
-
-// printf("%.*s") takes an int length; tags are far shorter, the clamp only keeps it defined.
-int PrintfLength(std::string_view s) {
-  return static_cast<int>(std::min<size_t>(s.size(), 1u << 20));
-}
-
 // Events per device over the last `days` local calendar days.
 struct DeviceCounts {
   uint32_t by_device[kDeviceCount] = {};
@@ -290,12 +220,12 @@ void ScorePlatforms(const PlatformsField& field, const PersonaCustomer& customer
     if (explain) context.AddDetail(index, "platforms", 0.0, true, "customer lists no platforms");
     return;
   }
-  ReasonWriter reason;
+  sdk::ReasonWriter<> reason;
   double best = -1.0;  // sessions on the busiest listed platform; < 0: none listed is used
   for (const std::string& name : field.names) {
     const std::optional<sdk::Platform> platform = sdk::FindPlatform(customer, name);
     if (!platform) {
-      if (explain) reason.Item("%.*s not used", PrintfLength(name), name.data());
+      if (explain) reason.Item("%.*s not used", sdk::PrintfLength(name), name.data());
       continue;
     }
     // The customer says they use it but not how often: that is one use, not none and not
@@ -305,9 +235,9 @@ void ScorePlatforms(const PlatformsField& field, const PersonaCustomer& customer
     best = std::max(best, sessions);
     if (explain) {
       if (counted) {
-        reason.Item("%.*s %.6g sessions", PrintfLength(name), name.data(), sessions);
+        reason.Item("%.*s %.6g sessions", sdk::PrintfLength(name), name.data(), sessions);
       } else {
-        reason.Item("%.*s no count (1 session)", PrintfLength(name), name.data());
+        reason.Item("%.*s no count (1 session)", sdk::PrintfLength(name), name.data());
       }
     }
   }
@@ -337,8 +267,8 @@ void ScorePrimaryDevice(const PrimaryDeviceField& field, std::string_view primar
   const double affinity = device != kDeviceCount && field.listed[device] ? 1.0 : 0.0;
   accumulator.AddPresent(field.weight, affinity);
   if (explain) {
-    ReasonWriter reason;
-    reason.Tail("customer %.*s, wanted ", PrintfLength(primary), primary.data());
+    sdk::ReasonWriter<> reason;
+    reason.Tail("customer %.*s, wanted ", sdk::PrintfLength(primary), primary.data());
     for (int d = 0; d < kDeviceCount; ++d) {
       if (field.listed[d]) reason.Item("%s", kDeviceNames[d]);
     }
@@ -352,14 +282,14 @@ void ScoreReachableOn(const ReachableOnField& field, const PersonaCustomer& cust
                       sdk::AffinityAccumulator& accumulator) {
   // Never missing: contact needs explicit consent, so no opt-in list is no consent, a 0.
   const bool any_opt_in = sdk::ContactOptIns(customer).count != 0;
-  ReasonWriter reason;
+  sdk::ReasonWriter<> reason;
   bool reachable = false;
   for (const std::string& channel : field.channels) {
     const bool opted_in = sdk::HasOptIn(customer, channel);
     reachable = reachable || opted_in;
     if (explain && any_opt_in) {
-      reason.Item("%s %.*s", opted_in ? "opted in to" : "not opted in to", PrintfLength(channel),
-                  channel.data());
+      reason.Item("%s %.*s", opted_in ? "opted in to" : "not opted in to",
+                  sdk::PrintfLength(channel), channel.data());
     }
     if (reachable && !explain) break;
   }
@@ -383,7 +313,7 @@ void ScoreMobileShare(const MobileShareField& field, CustomerFacts& facts,
   if (with_device == 0) {
     accumulator.AddMissing(field.weight);
     if (explain) {
-      ReasonWriter reason;
+      sdk::ReasonWriter<> reason;
       reason.Tail("no event with a device in the last %d days", field.within_days);
       context.AddDetail(index, "mobile_share", 0.0, true, reason.view());
     }
@@ -394,7 +324,7 @@ void ScoreMobileShare(const MobileShareField& field, CustomerFacts& facts,
   const double affinity = AtLeastAffinity(share, field.min);
   accumulator.AddPresent(field.weight, affinity);
   if (explain) {
-    ReasonWriter reason;
+    sdk::ReasonWriter<> reason;
     reason.Tail(
         "%u of %u events with a device in the last %d days on mobile = %.3g, min %.3g -> %.3g",
         counts.by_device[kMobile], with_device, field.within_days, share, field.min, affinity);

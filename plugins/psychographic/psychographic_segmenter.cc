@@ -176,76 +176,6 @@ PersonalityField ParsePersonality(const Value& v, double default_tolerance) {
 // Hot path helpers. Nothing below allocates or throws.
 // ---------------------------------------------------------------------------------------
 
-// Builds one explain reason in a stack buffer: list items first, then a conclusion that
-// always fits because the items leave room for it. Items that do not fit are replaced by
-// "..." rather than cut, so the text stays valid UTF-8 (the host puts it in a proto string).
-class ReasonWriter {
- public:
-  ReasonWriter() { buffer_[0] = '\0'; }
-
-  // Appends ", " before every item but the first.
-  __attribute__((format(printf, 2, 3))) void Item(const char* format, ...) {
-    if (items_full_) return;
-    const size_t before = size_;
-    if (item_count_ > 0) Append(", ");
-    va_list args;
-    va_start(args, format);
-    const bool fits = AppendV(kItemLimit, format, args);
-    va_end(args);
-    if (!fits) {
-      size_ = before;
-      buffer_[size_] = '\0';
-      items_full_ = true;
-      if (item_count_ > 0) Append(", ");
-      Append("...");
-      return;
-    }
-    ++item_count_;
-  }
-
-  __attribute__((format(printf, 2, 3))) void Tail(const char* format, ...) {
-    va_list args;
-    va_start(args, format);
-    AppendV(kCapacity, format, args);
-    va_end(args);
-  }
-
-  std::string_view view() const { return std::string_view(buffer_, size_); }
-
- private:
-  static constexpr size_t kCapacity = 512;
-  static constexpr size_t kItemLimit = kCapacity - 96;
-
-  void Append(const char* text) {
-    const size_t n = std::min(std::strlen(text), kCapacity - 1 - size_);
-    std::memcpy(buffer_ + size_, text, n);
-    size_ += n;
-    buffer_[size_] = '\0';
-  }
-
-  // Returns false (and leaves size_ unchanged) when the text would pass `limit`.
-  bool AppendV(size_t limit, const char* format, va_list args) {
-    if (size_ + 1 >= limit) return false;
-    const int n = std::vsnprintf(buffer_ + size_, limit - size_, format, args);
-    if (n < 0 || size_ + static_cast<size_t>(n) >= limit) {
-      buffer_[size_] = '\0';
-      return false;
-    }
-    size_ += static_cast<size_t>(n);
-    return true;
-  }
-
-  char buffer_[kCapacity];
-  size_t size_ = 0;
-  size_t item_count_ = 0;
-  bool items_full_ = false;
-};
-
-// printf("%.*s") takes an int length; tags are far shorter, the clamp only keeps it defined.
-int PrintfLength(std::string_view s) {
-  return static_cast<int>(std::min<size_t>(s.size(), 1u << 20));
-}
-
 // The first customer interest at or after `from` whose tag is not less than `tag`. Both
 // sides are sorted by bytes, so each criterion tag resumes where the previous one stopped.
 const PersonaTagStrength* SeekInterest(const PersonaTagStrength* from,
@@ -272,7 +202,7 @@ void ScoreInterests(const InterestsField& field, const PersonaCustomer& customer
   }
   const PersonaTagStrength* pos = customer.interests;
   const PersonaTagStrength* const end = customer.interests + customer.interest_count;
-  ReasonWriter reason;
+  sdk::ReasonWriter<96> reason;
   double overlap = 0.0;
   for (size_t k = 0; k < field.tags.size(); ++k) {
     const std::string_view tag = field.tags[k];
@@ -284,7 +214,7 @@ void ScoreInterests(const InterestsField& field, const PersonaCustomer& customer
     }
     overlap += field.importance[k] * strength;
     if (explain) {
-      reason.Item("%.*s %.3g\xC3\x97%.3g", PrintfLength(tag), tag.data(), strength,
+      reason.Item("%.*s %.3g\xC3\x97%.3g", sdk::PrintfLength(tag), tag.data(), strength,
                   field.importance[k]);
     }
   }
@@ -306,7 +236,7 @@ void ScoreTagList(const TagListField& field, const PersonaStringList& list, cons
   }
   const PersonaString* pos = list.items;
   const PersonaString* const end = list.items + list.count;
-  ReasonWriter reason;
+  sdk::ReasonWriter<96> reason;
   size_t matched = 0;
   for (const std::string& tag : field.tags) {
     pos = SeekTag(pos, end, tag);
@@ -316,7 +246,7 @@ void ScoreTagList(const TagListField& field, const PersonaStringList& list, cons
       ++pos;
     }
     if (explain) {
-      reason.Item("%s %.*s", has ? "has" : "lacks", PrintfLength(tag), tag.data());
+      reason.Item("%s %.*s", has ? "has" : "lacks", sdk::PrintfLength(tag), tag.data());
     }
   }
   const size_t listed = field.tags.size();
@@ -355,7 +285,7 @@ void ScorePersonality(const PersonalityField& field, const PersonaCustomer& cust
     const double affinity = TraitAffinity(value.value, target.value, field.tolerance);
     accumulator.AddPresent(trait_weight, affinity);
     if (explain) {
-      ReasonWriter reason;
+      sdk::ReasonWriter<96> reason;
       reason.Tail("customer %.3g, target %.3g \xC2\xB1 %.3g -> %.3g", value.value, target.value,
                   field.tolerance, affinity);
       context.AddDetail(index, kTraitFields[target.trait], affinity, false, reason.view());

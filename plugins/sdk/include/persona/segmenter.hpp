@@ -58,5 +58,6 @@
 #include <persona/sdk/customer_view.hpp>
 #include <persona/sdk/param_error.hpp>
 #include <persona/sdk/parse_number.hpp>
+#include <persona/sdk/reason_writer.hpp>
 #include <persona/sdk/score_context.hpp>
 #include <persona/sdk/strings.hpp>
