@@ -34,9 +34,11 @@ std::string CatalogAdminService::ActorOf(const grpc::CallbackServerContext& cont
   return actor_of_ ? actor_of_(context) : std::string("loopback");
 }
 
-void CatalogAdminService::Audit(std::string_view action, const std::string& actor,
-                                const CatalogChange& change) {
-  if (audit_ == nullptr) return;
+// A free function over the log, not a member: callbacks run on the loader thread, which
+// may outlive this service at shutdown, and the audit log outlives both.
+static void AuditChange(AuditLog* audit, std::string_view action, const std::string& actor,
+                        const CatalogChange& change) {
+  if (audit == nullptr) return;
   AuditRecord record;
   record.time = absl::Now();
   record.actor = actor;
@@ -55,7 +57,7 @@ void CatalogAdminService::Audit(std::string_view action, const std::string& acto
   } else {
     record.outcome = "ok";
   }
-  audit_->Append(record);
+  audit->Append(record);
 }
 
 void ToProto(const CatalogProblems& problems,
@@ -75,7 +77,8 @@ grpc::ServerUnaryReactor* CatalogAdminService::ReloadCatalog(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::string actor = ActorOf(*context);
   reloader_->PostReload(
-      [this, reactor, response, start, actor](const ReloadOutcome& outcome) {
+      [reactor, response, start, actor, audit = audit_, observer = observer_,
+       reloader = reloader_](const ReloadOutcome& outcome) {
         response->set_applied(outcome.applied);
         response->set_catalog_version(outcome.version);
         ToProto(outcome.problems, response->mutable_problems());
@@ -84,13 +87,13 @@ grpc::ServerUnaryReactor* CatalogAdminService::ReloadCatalog(
         change.version_before = outcome.previous_version;
         change.version_after = outcome.version;
         change.problems = outcome.problems;
-        if (const auto staged = reloader_->staged().Current()) {
+        if (const auto staged = reloader->staged().Current()) {
           change.candidate_version = staged->snapshot->version;
         }
-        Audit("ReloadCatalog", actor, change);
+        AuditChange(audit, "ReloadCatalog", actor, change);
         // A rejected catalog is a successful call with applied=false: the caller asked what
         // happened, and the problems are the answer.
-        Finish(reactor, grpc::Status::OK, observer_, "ReloadCatalog", start);
+        Finish(reactor, grpc::Status::OK, observer, "ReloadCatalog", start);
       },
       actor);
   return reactor;
@@ -179,29 +182,29 @@ grpc::ServerUnaryReactor* CatalogAdminService::StageCatalog(
       if (const auto live = catalog_->Current()) {
         refused.version_before = refused.version_after = live->version;
       }
-      Audit("StageCatalog", stage.actor, refused);
+      AuditChange(audit_, "StageCatalog", stage.actor, refused);
       Finish(reactor, ToGrpc(refused.status), observer_, "StageCatalog", start);
       return reactor;
     }
   }
   const std::string actor = stage.actor;
-  reloader_->PostStage(std::move(stage),
-                       [this, reactor, response, start, actor](const CatalogChange& change) {
-                         Audit("StageCatalog", actor, change);
-                         if (!change.status.ok()) {
-                           Finish(reactor, ToGrpc(change.status), observer_, "StageCatalog", start);
-                           return;
-                         }
-                         response->set_staged(change.changed);
-                         response->set_candidate_version(change.candidate_version);
-                         response->set_live_version(change.version_before);
-                         ToProto(change.problems, response->mutable_problems());
-                         response->set_personas(change.personas);
-                         response->set_replaced_candidate(change.replaced_candidate);
-                         // Like a reload: a candidate with problems is an answer (staged=false),
-                         // not an error.
-                         Finish(reactor, grpc::Status::OK, observer_, "StageCatalog", start);
-                       });
+  reloader_->PostStage(std::move(stage), [reactor, response, start, actor, audit = audit_,
+                                          observer = observer_](const CatalogChange& change) {
+    AuditChange(audit, "StageCatalog", actor, change);
+    if (!change.status.ok()) {
+      Finish(reactor, ToGrpc(change.status), observer, "StageCatalog", start);
+      return;
+    }
+    response->set_staged(change.changed);
+    response->set_candidate_version(change.candidate_version);
+    response->set_live_version(change.version_before);
+    ToProto(change.problems, response->mutable_problems());
+    response->set_personas(change.personas);
+    response->set_replaced_candidate(change.replaced_candidate);
+    // Like a reload: a candidate with problems is an answer (staged=false),
+    // not an error.
+    Finish(reactor, grpc::Status::OK, observer, "StageCatalog", start);
+  });
   return reactor;
 }
 
@@ -240,10 +243,11 @@ grpc::ServerUnaryReactor* CatalogAdminService::PromoteCatalog(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::string actor = ActorOf(*context);
   reloader_->PostPromote(request->expected_candidate_version(), actor,
-                         [this, reactor, response, start, actor](const CatalogChange& change) {
-                           Audit("PromoteCatalog", actor, change);
+                         [reactor, response, start, actor, audit = audit_,
+                          observer = observer_](const CatalogChange& change) {
+                           AuditChange(audit, "PromoteCatalog", actor, change);
                            if (!change.status.ok()) {
-                             Finish(reactor, ToGrpc(change.status), observer_, "PromoteCatalog",
+                             Finish(reactor, ToGrpc(change.status), observer, "PromoteCatalog",
                                     start);
                              return;
                            }
@@ -251,7 +255,7 @@ grpc::ServerUnaryReactor* CatalogAdminService::PromoteCatalog(
                            response->set_previous_version(change.version_before);
                            response->set_catalog_version(change.version_after);
                            ToProto(change.problems, response->mutable_problems());
-                           Finish(reactor, grpc::Status::OK, observer_, "PromoteCatalog", start);
+                           Finish(reactor, grpc::Status::OK, observer, "PromoteCatalog", start);
                          });
   return reactor;
 }
@@ -262,13 +266,13 @@ grpc::ServerUnaryReactor* CatalogAdminService::DiscardCatalog(
   const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::string actor = ActorOf(*context);
-  reloader_->PostDiscard(actor,
-                         [this, reactor, response, start, actor](const CatalogChange& change) {
-                           Audit("DiscardCatalog", actor, change);
-                           response->set_discarded(change.changed);
-                           response->set_candidate_version(change.candidate_version);
-                           Finish(reactor, grpc::Status::OK, observer_, "DiscardCatalog", start);
-                         });
+  reloader_->PostDiscard(actor, [reactor, response, start, actor, audit = audit_,
+                                 observer = observer_](const CatalogChange& change) {
+    AuditChange(audit, "DiscardCatalog", actor, change);
+    response->set_discarded(change.changed);
+    response->set_candidate_version(change.candidate_version);
+    Finish(reactor, grpc::Status::OK, observer, "DiscardCatalog", start);
+  });
   return reactor;
 }
 
@@ -279,17 +283,18 @@ grpc::ServerUnaryReactor* CatalogAdminService::RollbackCatalog(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::string actor = ActorOf(*context);
   reloader_->PostRollback(request->to_version(), actor,
-                          [this, reactor, response, start, actor](const CatalogChange& change) {
-                            Audit("RollbackCatalog", actor, change);
+                          [reactor, response, start, actor, audit = audit_,
+                           observer = observer_](const CatalogChange& change) {
+                            AuditChange(audit, "RollbackCatalog", actor, change);
                             if (!change.status.ok()) {
-                              Finish(reactor, ToGrpc(change.status), observer_, "RollbackCatalog",
+                              Finish(reactor, ToGrpc(change.status), observer, "RollbackCatalog",
                                      start);
                               return;
                             }
                             response->set_rolled_back(change.changed);
                             response->set_previous_version(change.version_before);
                             response->set_catalog_version(change.version_after);
-                            Finish(reactor, grpc::Status::OK, observer_, "RollbackCatalog", start);
+                            Finish(reactor, grpc::Status::OK, observer, "RollbackCatalog", start);
                           });
   return reactor;
 }

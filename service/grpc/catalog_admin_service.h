@@ -71,8 +71,6 @@ class CatalogAdminService final : public persona::v1::CatalogAdmin::CallbackServ
 
  private:
   std::string ActorOf(const grpc::CallbackServerContext& context) const;
-  // One audit line for a change (or refused change); no-op without an audit log.
-  void Audit(std::string_view action, const std::string& actor, const CatalogChange& change);
 
   const ServingCatalog* catalog_;
   CatalogReloader* reloader_;

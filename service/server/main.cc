@@ -283,6 +283,7 @@ int ServeUntilSignal(const ServerConfig& config, CatalogLoaderOptions options) {
   // The listener touches objects destroyed before the reloader; a reload still queued must
   // not reach them. set_listener waits for one in progress.
   reloader.set_listener(nullptr);
+  reloader.set_staged_listener(nullptr);
   return 0;
 }
 
