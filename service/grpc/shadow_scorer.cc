@@ -86,13 +86,22 @@ void ShadowScorer::Compare(const Job& job) {
   // the plugins its answer came from).
   const std::shared_ptr<const StagedCandidate> candidate = staged_->Current();
   if (!candidate) return;  // discarded or promoted since the sample was taken
+  {
+    // The epoch starts before the (possibly slow) candidate scores, so drops while it does
+    // are counted in it.
+    absl::MutexLock lock(&report_mutex_);
+    if (epoch_.candidate != candidate.get() || epoch_.live_version != job.live.catalog_version()) {
+      ResetLocked(*candidate, job.live.catalog_version());
+    }
+  }
   persona::v1::ScoreCustomerResponse shadow;
   // The same code as a live call; no stats and no fault log: a candidate's faults must not
   // show up as the live segmenters'.
   const grpc::Status status = ScoreOneCustomer(*candidate->snapshot, job.request, limits_, &shadow);
   absl::MutexLock lock(&report_mutex_);
+  // A newer candidate or live catalog took over while this one scored: not its comparison.
   if (epoch_.candidate != candidate.get() || epoch_.live_version != job.live.catalog_version()) {
-    ResetLocked(*candidate, job.live.catalog_version());
+    return;
   }
   if (!status.ok()) {
     epoch_.comparison->CountFailed();
@@ -108,26 +117,28 @@ persona::v1::GetShadowReportResponse ShadowScorer::Report(uint32_t examples_per_
                                         ? CatalogComparison::kDefaultExamples
                                         : std::min<size_t>(examples_per_change, kMaxExamples));
   const std::shared_ptr<const StagedCandidate> candidate = staged_->Current();
+  const std::shared_ptr<const CatalogSnapshot> live = serving_->Current();
   persona::v1::GetShadowReportResponse report;
+  bool current_epoch = false;
   {
     absl::MutexLock lock(&report_mutex_);
-    if (candidate && epoch_.candidate == candidate.get() && epoch_.comparison) {
-      report = epoch_.comparison->Report();
-    }
+    // Only the comparison of this candidate against the catalog live now: after a reload the
+    // old one is history, and a new one starts with the next sample.
+    current_epoch = candidate && epoch_.candidate == candidate.get() && epoch_.comparison && live &&
+                    epoch_.live_version == live->version;
+    if (current_epoch) report = epoch_.comparison->Report();
   }
   if (!candidate) return report;  // staged = false, nothing to compare
   report.set_staged(true);
-  if (report.live_version().empty()) {
-    if (const std::shared_ptr<const CatalogSnapshot> live = serving_->Current()) {
-      report.set_live_version(live->version);
-    }
-  }
+  if (live) report.set_live_version(live->version);
   report.set_candidate_version(candidate->snapshot->version);
   report.set_shadow_sample_rate(candidate->shadow_sample_rate);
   const int64_t nanos = absl::ToUnixNanos(candidate->staged_at);
   report.mutable_staged_at()->set_seconds(nanos / 1000000000);
   report.mutable_staged_at()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
-  report.set_dropped(report.dropped() + epoch_dropped_.load(std::memory_order_relaxed));
+  if (current_epoch) {
+    report.set_dropped(report.dropped() + epoch_dropped_.load(std::memory_order_relaxed));
+  }
   for (persona::v1::PersonaShadowRow& row : *report.mutable_personas()) {
     TrimExamples(row.mutable_entered_examples(), keep);
     TrimExamples(row.mutable_left_examples(), keep);

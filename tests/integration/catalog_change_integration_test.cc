@@ -485,6 +485,11 @@ TEST_F(CatalogChangeTest, FileReloadWhileStagedAppliesAndKeepsTheCandidate) {
   ASSERT_TRUE(reloaded.applied());
   EXPECT_EQ(reloaded.catalog_version(), "v1b");
   EXPECT_EQ(History().staged_version(), "v2");  // still staged
+  // The comparison against the old live catalog is over; the new one has no sample yet.
+  const auto fresh = Report();
+  EXPECT_TRUE(fresh.staged());
+  EXPECT_EQ(fresh.live_version(), "v1b");
+  EXPECT_EQ(fresh.compared(), 0u);
 
   ScoreMany(10, 7);
   const auto report = WaitForReport(7);
