@@ -116,6 +116,17 @@ int ServeUntilSignal(const ServerConfig& config, CatalogLoaderOptions options) {
     return kExitConfigRefused;
   }
 
+  // The audit log is a flag's file too: refused before anything binds.
+  std::unique_ptr<AuditLog> audit;
+  if (!config.audit_log.empty()) {
+    absl::StatusOr<std::unique_ptr<AuditLog>> opened = AuditLog::Open(config.audit_log);
+    if (!opened.ok()) {
+      LogEvent("error", "audit_log_invalid", {{"reason", std::string(opened.status().message())}});
+      return kExitConfigRefused;
+    }
+    audit = *std::move(opened);
+  }
+
   std::unique_ptr<ServerMetrics> metrics;
   if (const std::string& address = config.metrics_listen; !address.empty()) {
     absl::StatusOr<std::unique_ptr<ServerMetrics>> started = ServerMetrics::Start(address);
@@ -128,23 +139,16 @@ int ServeUntilSignal(const ServerConfig& config, CatalogLoaderOptions options) {
     LogEvent("info", "metrics_started", {{"listen", address}});
   }
 
+  if (audit && metrics) {
+    audit->set_failure_listener([m = metrics.get()] { m->OnAuditWriteFailed(); });
+  }
+
   absl::StatusOr<std::unique_ptr<PluginStore>> store = PluginStore::Create(config.plugin_cache_dir);
   if (!store.ok()) {
     LogEvent("error", "plugin_cache_failed", {{"reason", std::string(store.status().message())}});
     return 1;
   }
   options.plugin_store = store->get();
-
-  std::unique_ptr<AuditLog> audit;
-  if (!config.audit_log.empty()) {
-    absl::StatusOr<std::unique_ptr<AuditLog>> opened = AuditLog::Open(config.audit_log);
-    if (!opened.ok()) {
-      LogEvent("error", "audit_log_invalid", {{"reason", std::string(opened.status().message())}});
-      return kExitConfigRefused;
-    }
-    audit = *std::move(opened);
-    if (metrics) audit->set_failure_listener([m = metrics.get()] { m->OnAuditWriteFailed(); });
-  }
 
   ServingCatalog serving;
   CatalogReloader reloader(&serving, catalog, options);

@@ -327,5 +327,18 @@ TEST_F(E2eSafeChange, SlowCandidatePluginNeverSlowsOrFailsLiveCalls) {
   EXPECT_TRUE(discarded.discarded());
 }
 
+TEST(E2eSafeChangeFlags, AuditLogThatCannotBeOpenedRefusesToStartAndHelpListsIt) {
+  TempDir dir;
+  const std::string catalog = dir.Write("catalog.json", ToyCatalog("v1", 0.5));
+  const ProcessResult refused =
+      RunProcess({ServerBinary(), "--catalog=" + catalog, "--plugin_dir=" + FixturePluginDir(),
+                  "--audit_log=" + dir.path() + "/missing-dir/audit.jsonl"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.Describe();
+  EXPECT_THAT(refused.err, HasSubstr("audit_log_invalid"));
+  EXPECT_THAT(refused.err, HasSubstr("--audit_log=" + dir.path() + "/missing-dir/audit.jsonl"));
+  const ProcessResult help = RunProcess({ServerBinary(), "--help"});
+  EXPECT_THAT(help.out + help.err, HasSubstr("--audit_log"));
+}
+
 }  // namespace
 }  // namespace persona::e2e
