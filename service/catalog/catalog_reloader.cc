@@ -1,14 +1,29 @@
 #include "service/catalog/catalog_reloader.h"
 
+#include <filesystem>
 #include <utility>
 
 #include "absl/time/clock.h"
 
 namespace persona {
+namespace {
+
+std::string CatalogFolderOf(const std::string& catalog_path) {
+  std::error_code ec;
+  const std::filesystem::path path(catalog_path);
+  if (std::filesystem::is_directory(path, ec)) return path.string();
+  const std::filesystem::path parent = path.parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+}  // namespace
 
 CatalogReloader::CatalogReloader(ServingCatalog* serving, std::string catalog_path,
                                  CatalogLoaderOptions options)
-    : serving_(serving), catalog_path_(std::move(catalog_path)), options_(std::move(options)) {
+    : serving_(serving),
+      catalog_path_(std::move(catalog_path)),
+      catalog_folder_(CatalogFolderOf(catalog_path_)),
+      options_(std::move(options)) {
   status_.last_attempt = absl::InfinitePast();
   worker_ = std::thread([this] { Run(); });
 }
@@ -25,6 +40,11 @@ CatalogReloader::~CatalogReloader() {
 void CatalogReloader::set_listener(Listener listener) {
   std::lock_guard<std::mutex> lock(reload_mutex_);
   listener_ = std::move(listener);
+}
+
+void CatalogReloader::set_staged_listener(StagedListener listener) {
+  std::lock_guard<std::mutex> lock(reload_mutex_);
+  staged_listener_ = std::move(listener);
 }
 
 void CatalogReloader::Post(std::function<void()> task) {
@@ -50,9 +70,10 @@ void CatalogReloader::Run() {
   }
 }
 
-void CatalogReloader::PostReload(std::function<void(const ReloadOutcome&)> done) {
-  Post([this, done = std::move(done)] {
-    ReloadOutcome outcome = ReloadNow();
+void CatalogReloader::PostReload(std::function<void(const ReloadOutcome&)> done,
+                                 std::string actor) {
+  Post([this, done = std::move(done), actor = std::move(actor)] {
+    ReloadOutcome outcome = ReloadNow(actor);
     if (done) done(outcome);
   });
 }
@@ -77,27 +98,39 @@ void CatalogReloader::PostValidate(CatalogSource source,
   });
 }
 
-ReloadOutcome CatalogReloader::ReloadNow() {
+ReloadOutcome CatalogReloader::ReloadNow(const std::string& actor) {
   std::lock_guard<std::mutex> lock(reload_mutex_);
   // Taken before reading: a change that lands during the load makes the next check differ.
   last_fingerprint_ = CatalogFingerprint(catalog_path_);
   CatalogLoadResult result = LoadCatalog(catalog_path_, options_);
-  ReloadOutcome outcome;
-  if (result.ok()) {
-    outcome.applied = true;
-    outcome.version = result.snapshot->version;
-    // The old snapshot is freed when its last request finishes, wherever that is.
-    serving_->Publish(std::move(result.snapshot));
-  } else {
-    outcome.problems = std::move(result.problems);
-    if (auto current = serving_->Current()) outcome.version = current->version;
-  }
   {
     absl::MutexLock status_lock(&status_mutex_);
     status_.last_attempt = absl::Now();
-    status_.last_problems = outcome.problems;
-    ++(outcome.applied ? status_.reloads_ok : status_.reloads_rejected);
+    status_.last_problems = result.problems;
+    ++(result.ok() ? status_.reloads_ok : status_.reloads_rejected);
   }
+  // A staged candidate stays staged either way; it is compared against whatever is live.
+  if (result.ok()) return PublishLocked(std::move(result.snapshot), "file", actor);
+  ReloadOutcome outcome;
+  outcome.problems = std::move(result.problems);
+  outcome.actor = actor;
+  if (auto current = serving_->Current()) outcome.version = current->version;
+  outcome.previous_version = outcome.version;
+  if (listener_) listener_(outcome);
+  return outcome;
+}
+
+ReloadOutcome CatalogReloader::PublishLocked(std::shared_ptr<const CatalogSnapshot> snapshot,
+                                             std::string how, std::string actor) {
+  ReloadOutcome outcome;
+  if (auto current = serving_->Current()) outcome.previous_version = current->version;
+  outcome.applied = true;
+  outcome.version = snapshot->version;
+  outcome.how = how;
+  outcome.actor = actor;
+  history_.Record(snapshot, absl::Now(), std::move(how), std::move(actor));
+  // The old snapshot is freed when its last request finishes (or when it leaves the history).
+  serving_->Publish(std::move(snapshot));
   if (listener_) listener_(outcome);
   return outcome;
 }

@@ -135,6 +135,8 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
         grpc::SerializationTraits<persona::v1::ScoreCustomerResponse>::Serialize(
             response, response_bytes, &own_buffer);
     Finish(reactor, serialized, observer_, "ScoreCustomer", start);
+    // After the answer is on its way; with nothing staged, one atomic load.
+    if (shadow_ != nullptr) shadow_->Offer(request, response);
     return reactor;
   }
   Finish(reactor, status, observer_, "ScoreCustomer", start);
@@ -143,8 +145,9 @@ grpc::ServerUnaryReactor* PersonaScoringService::ScoreCustomer(
 
 grpc::ServerBidiReactor<persona::v1::ScoreCustomerRequest, persona::v1::ScoreCustomersResponse>*
 PersonaScoringService::ScoreCustomers(grpc::CallbackServerContext* context) {
-  auto* reactor = new ScoreCustomersReactor(context, catalog_, limits_, stream_limits_, observer_,
-                                            &open_streams_, &stream_deadlines_, fault_observer_);
+  auto* reactor =
+      new ScoreCustomersReactor(context, catalog_, limits_, stream_limits_, observer_,
+                                &open_streams_, &stream_deadlines_, fault_observer_, shadow_);
   const size_t open = open_streams_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (stream_limits_.max_concurrent_streams > 0 && open > stream_limits_.max_concurrent_streams) {
     reactor->Refuse(

@@ -12,6 +12,7 @@
 #include "service/grpc/request_validator.h"
 #include "service/grpc/score_batches_reactor.h"
 #include "service/grpc/score_customers_reactor.h"
+#include "service/grpc/shadow_scorer.h"
 #include "service/observability/rpc_observer.h"
 
 namespace persona {
@@ -42,15 +43,18 @@ class PersonaScoringService final
           persona::v1::PersonaScoring::CallbackService> {
  public:
   // `observer` may be null (no metrics); so may `fault_observer`, which is told the reason
-  // of every segmenter fault (the server's rate-limited fault log).
+  // of every segmenter fault (the server's rate-limited fault log), and `shadow`, which is
+  // offered every successful answer for shadow evaluation against a staged candidate.
   PersonaScoringService(const ServingCatalog* catalog, RequestLimits limits,
                         RpcObserver* observer = nullptr, StreamLimits stream_limits = {},
                         UnaryLimits unary_limits = {},
-                        SegmenterFaultObserver* fault_observer = nullptr)
+                        SegmenterFaultObserver* fault_observer = nullptr,
+                        ShadowScorer* shadow = nullptr)
       : catalog_(catalog),
         limits_(limits),
         observer_(observer),
         fault_observer_(fault_observer),
+        shadow_(shadow),
         stream_limits_(stream_limits),
         unary_limits_(unary_limits),
         inflight_(unary_limits.max_inflight_calls) {}
@@ -76,6 +80,7 @@ class PersonaScoringService final
   const RequestLimits limits_;
   RpcObserver* const observer_;
   SegmenterFaultObserver* const fault_observer_;
+  ShadowScorer* const shadow_;
   const StreamLimits stream_limits_;
   const UnaryLimits unary_limits_;
   InflightCalls inflight_;

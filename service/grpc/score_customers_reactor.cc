@@ -67,12 +67,13 @@ ScoreCustomersReactor::ScoreCustomersReactor(
     grpc::CallbackServerContext* context, const ServingCatalog* catalog,
     const RequestLimits& limits, const StreamLimits& stream_limits, RpcObserver* observer,
     std::atomic<size_t>* open_streams, DeadlineTimer* deadlines,
-    SegmenterFaultObserver* fault_observer)
+    SegmenterFaultObserver* fault_observer, ShadowScorer* shadow)
     : context_(context),
       catalog_(catalog),
       limits_(limits),
       observer_(observer),
       fault_observer_(fault_observer),
+      shadow_(shadow),
       open_streams_(open_streams),
       start_(absl::Now()),
       default_deadline_(stream_limits.default_deadline),
@@ -197,7 +198,11 @@ void ScoreCustomersReactor::Score(persona::v1::ScoreCustomersResponse* out) {
     status = ScoreOneCustomer(*snapshot, request_, limits_, result, &stats, fault_observer_);
     if (status.ok()) observer_->OnScored(*snapshot, stats);
   }
-  if (status.ok()) return;
+  if (status.ok()) {
+    // The copy (only when sampled) is scored later, on the shadow thread.
+    if (shadow_ != nullptr) shadow_->Offer(request_, *result);
+    return;
+  }
   out->clear_result();
   out->set_error_code(static_cast<int32_t>(status.error_code()));
   out->set_error_message(RecordErrorMessage(status));

@@ -14,6 +14,7 @@
 #include "service/engine/segmenter_fault_observer.h"
 #include "service/grpc/deadline_timer.h"
 #include "service/grpc/request_validator.h"
+#include "service/grpc/shadow_scorer.h"
 #include "service/observability/rpc_observer.h"
 
 namespace persona {
@@ -88,12 +89,13 @@ class ScoreCustomersReactor final
  public:
   // `open_streams`, if set, counts live streams; this reactor decrements it when done.
   // `deadlines`, if set, enforces StreamLimits::default_deadline on streams without one.
-  // `observer` and `fault_observer` may be null.
+  // `observer`, `fault_observer` and `shadow` (offered every scored record) may be null.
   ScoreCustomersReactor(grpc::CallbackServerContext* context, const ServingCatalog* catalog,
                         const RequestLimits& limits, const StreamLimits& stream_limits,
                         RpcObserver* observer, std::atomic<size_t>* open_streams,
                         DeadlineTimer* deadlines = nullptr,
-                        SegmenterFaultObserver* fault_observer = nullptr);
+                        SegmenterFaultObserver* fault_observer = nullptr,
+                        ShadowScorer* shadow = nullptr);
 
   // Finishes immediately with `status` instead of reading (e.g. too many streams).
   void Refuse(const grpc::Status& status);
@@ -114,6 +116,7 @@ class ScoreCustomersReactor final
   const RequestLimits limits_;
   RpcObserver* const observer_;
   SegmenterFaultObserver* const fault_observer_;
+  ShadowScorer* const shadow_;
   std::atomic<size_t>* const open_streams_;
   const absl::Time start_;
   const absl::Duration default_deadline_;

@@ -15,8 +15,10 @@ namespace persona {
 namespace {
 
 constexpr std::string_view kMethodNames[] = {
-    "ScoreCustomer",  "ScoreCustomers", "ScoreCustomerBatches", "ListPersonas",
-    "ListSegmenters", "ReloadCatalog",  "ValidateCatalog",      "GetCatalogStatus"};
+    "ScoreCustomer",   "ScoreCustomers",     "ScoreCustomerBatches", "ListPersonas",
+    "ListSegmenters",  "ReloadCatalog",      "ValidateCatalog",      "GetCatalogStatus",
+    "StageCatalog",    "GetShadowReport",    "PromoteCatalog",       "DiscardCatalog",
+    "RollbackCatalog", "ListCatalogHistory", "CompareCandidate"};
 
 constexpr const char* kCodeNames[] = {
     "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
@@ -71,6 +73,25 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<prometheus::Registry
                        .Name("persona_catalog_info")
                        .Help("1 for the serving catalog version.")
                        .Register(*registry_);
+  const auto counter = [this](const char* name, const char* help) {
+    return &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_).Add({});
+  };
+  shadow_compared_ = counter("persona_shadow_comparisons_total",
+                             "Sampled live requests scored again against the staged candidate.");
+  shadow_top1_agreements_ =
+      counter("persona_shadow_top1_agreements_total",
+              "Shadow comparisons whose best persona was the same live and candidate.");
+  shadow_dropped_ = counter("persona_shadow_dropped_total",
+                            "Sampled requests not compared: the shadow queue was full.");
+  shadow_failed_ =
+      counter("persona_shadow_failures_total", "Sampled requests the candidate could not score.");
+  candidate_staged_ = &prometheus::BuildGauge()
+                           .Name("persona_candidate_staged")
+                           .Help("1 while a candidate catalog is staged, else 0.")
+                           .Register(*registry_)
+                           .Add({});
+  audit_write_failures_ = counter("persona_audit_write_failures_total",
+                                  "Audit log lines that could not be written (--audit_log).");
 }
 
 ServerMetrics::~ServerMetrics() {
@@ -139,8 +160,21 @@ void ServerMetrics::OnScored(const CatalogSnapshot& snapshot, const ScoreStats& 
   }
 }
 
+void ServerMetrics::OnShadowCompared(bool top1_agrees) {
+  shadow_compared_->Increment();
+  if (top1_agrees) shadow_top1_agreements_->Increment();
+}
+
+void ServerMetrics::OnShadowDropped() { shadow_dropped_->Increment(); }
+
+void ServerMetrics::OnShadowFailed() { shadow_failed_->Increment(); }
+
+void ServerMetrics::OnCandidateStaged(bool staged) { candidate_staged_->Set(staged ? 1 : 0); }
+
+void ServerMetrics::OnAuditWriteFailed() { audit_write_failures_->Increment(); }
+
 void ServerMetrics::OnReload(const ReloadOutcome& outcome, const CatalogSnapshot* serving) {
-  (outcome.applied ? reloads_ok_ : reloads_rejected_)->Increment();
+  if (outcome.how == "file") (outcome.applied ? reloads_ok_ : reloads_rejected_)->Increment();
   if (serving == nullptr) return;
   personas_loaded_->Set(static_cast<double>(serving->personas.size()));
   auto series = std::make_shared<SegmenterSeries>();

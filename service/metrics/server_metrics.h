@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "service/catalog/catalog_reloader.h"
 #include "service/observability/rpc_observer.h"
+#include "service/observability/shadow_observer.h"
 
 namespace prometheus {
 class Counter;
@@ -25,7 +26,7 @@ namespace persona {
 // and status code, latency histograms per method, faults per segmenter, reloads ok/rejected,
 // the active catalog version (a labelled gauge) and personas loaded. Every series an RPC
 // touches is created up front, so recording is a few atomic adds, no lookups.
-class ServerMetrics : public RpcObserver {
+class ServerMetrics : public RpcObserver, public ShadowObserver {
  public:
   // Binds `listen` ("127.0.0.1:9464"); an error if the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<ServerMetrics>> Start(const std::string& listen);
@@ -33,11 +34,19 @@ class ServerMetrics : public RpcObserver {
 
   void OnRpcDone(std::string_view method, absl::StatusCode code, absl::Duration latency) override;
   void OnScored(const CatalogSnapshot& snapshot, const ScoreStats& stats) override;
-  // After every reload attempt (loader thread).
+  // After every reload attempt, promote and rollback (loader thread). Only file reloads
+  // count in persona_catalog_reloads_total; every change moves the version gauge.
   void OnReload(const ReloadOutcome& outcome, const CatalogSnapshot* serving);
 
+  void OnShadowCompared(bool top1_agrees) override;
+  void OnShadowDropped() override;
+  void OnShadowFailed() override;
+  void OnCandidateStaged(bool staged) override;
+  // An audit line could not be written.
+  void OnAuditWriteFailed();
+
  private:
-  static constexpr int kMethods = 8;
+  static constexpr int kMethods = 15;
   static constexpr int kCodes = 17;
   ServerMetrics();
   static int MethodIndex(std::string_view method);
@@ -63,6 +72,12 @@ class ServerMetrics : public RpcObserver {
   prometheus::Counter* reloads_rejected_ = nullptr;
   prometheus::Gauge* personas_loaded_ = nullptr;
   prometheus::Family<prometheus::Gauge>* catalog_info_ = nullptr;
+  prometheus::Counter* shadow_compared_ = nullptr;
+  prometheus::Counter* shadow_top1_agreements_ = nullptr;
+  prometheus::Counter* shadow_dropped_ = nullptr;
+  prometheus::Counter* shadow_failed_ = nullptr;
+  prometheus::Gauge* candidate_staged_ = nullptr;
+  prometheus::Counter* audit_write_failures_ = nullptr;
 
   absl::Mutex catalog_mutex_;  // loader thread only; guards the version series swap
   prometheus::Gauge* catalog_version_series_ ABSL_GUARDED_BY(catalog_mutex_) = nullptr;

@@ -21,24 +21,85 @@ AdminCallCredentials CallCredentialsOf(const grpc::CallbackServerContext& contex
     }
     credentials.verified_client_cert =
         over_tls && !auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME).empty();
+    if (credentials.verified_client_cert) {
+      for (const char* property : {GRPC_X509_SUBJECT_PROPERTY_NAME, GRPC_X509_CN_PROPERTY_NAME}) {
+        const std::vector<grpc::string_ref> values = auth->FindPropertyValues(property);
+        if (values.empty()) continue;
+        credentials.client_cert_subject.assign(values.front().data(), values.front().size());
+        break;
+      }
+    }
   }
   return credentials;
 }
 
+namespace {
+
+// A CompareCandidate call refused before it started: finishes at once, reads nothing.
+class RefusedStream final : public grpc::ServerBidiReactor<persona::v1::ScoreCustomerRequest,
+                                                           persona::v1::CompareCandidateResponse> {
+ public:
+  explicit RefusedStream(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+std::string AdminAccessGate::ActorOf(const grpc::CallbackServerContext& context) const {
+  if (!policy_.require_credentials) return policy_.open_actor;
+  return AdminActorOf(policy_, CallCredentialsOf(context));
+}
+
+grpc::Status AdminAccessGate::Check(grpc::CallbackServerContext* context, const char* method) {
+  if (!policy_.require_credentials) return grpc::Status::OK;
+  const AdminCallCredentials credentials = CallCredentialsOf(*context);
+  const absl::Status decision = AuthorizeAdminCall(policy_, credentials);
+  if (decision.ok()) return grpc::Status::OK;
+  if (refusal_listener_) refusal_listener_(method, AdminActorOf(policy_, credentials));
+  return grpc::Status(static_cast<grpc::StatusCode>(decision.code()),
+                      std::string(decision.message()));
+}
+
 grpc::ServerUnaryReactor* AdminAccessGate::RefuseUnlessAuthorized(
     grpc::CallbackServerContext* context, const char* method) {
-  if (!policy_.require_credentials) return nullptr;
   const absl::Time start = absl::Now();
-  const absl::Status decision = AuthorizeAdminCall(policy_, CallCredentialsOf(*context));
-  if (decision.ok()) return nullptr;
-  const grpc::Status status(static_cast<grpc::StatusCode>(decision.code()),
-                            std::string(decision.message()));
+  const grpc::Status status = Check(context, method);
+  if (status.ok()) return nullptr;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(status);
   if (observer_ != nullptr)
     observer_->OnRpcDone(method, static_cast<absl::StatusCode>(status.error_code()),
                          absl::Now() - start);
   return reactor;
+}
+
+#define PERSONA_GATE_UNARY(Method)                                                               \
+  grpc::ServerUnaryReactor* AdminAccessGate::Method(grpc::CallbackServerContext* context,        \
+                                                    const persona::v1::Method##Request* request, \
+                                                    persona::v1::Method##Response* response) {   \
+    if (grpc::ServerUnaryReactor* refused = RefuseUnlessAuthorized(context, #Method)) {          \
+      return refused;                                                                            \
+    }                                                                                            \
+    return admin_->Method(context, request, response);                                           \
+  }
+
+PERSONA_GATE_UNARY(StageCatalog)
+PERSONA_GATE_UNARY(GetShadowReport)
+PERSONA_GATE_UNARY(PromoteCatalog)
+PERSONA_GATE_UNARY(DiscardCatalog)
+PERSONA_GATE_UNARY(RollbackCatalog)
+PERSONA_GATE_UNARY(ListCatalogHistory)
+#undef PERSONA_GATE_UNARY
+
+grpc::ServerBidiReactor<persona::v1::ScoreCustomerRequest, persona::v1::CompareCandidateResponse>*
+AdminAccessGate::CompareCandidate(grpc::CallbackServerContext* context) {
+  const absl::Time start = absl::Now();
+  const grpc::Status status = Check(context, "CompareCandidate");
+  if (status.ok()) return admin_->CompareCandidate(context);
+  if (observer_ != nullptr)
+    observer_->OnRpcDone("CompareCandidate", static_cast<absl::StatusCode>(status.error_code()),
+                         absl::Now() - start);
+  return new RefusedStream(status);
 }
 
 grpc::ServerUnaryReactor* AdminAccessGate::ReloadCatalog(

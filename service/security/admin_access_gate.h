@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "persona/v1/persona_service.grpc.pb.h"
@@ -35,13 +38,44 @@ class AdminAccessGate final : public persona::v1::CatalogAdmin::CallbackService 
   grpc::ServerUnaryReactor* GetCatalogStatus(
       grpc::CallbackServerContext* context, const persona::v1::GetCatalogStatusRequest* request,
       persona::v1::GetCatalogStatusResponse* response) override;
+  grpc::ServerUnaryReactor* StageCatalog(grpc::CallbackServerContext* context,
+                                         const persona::v1::StageCatalogRequest* request,
+                                         persona::v1::StageCatalogResponse* response) override;
+  grpc::ServerUnaryReactor* GetShadowReport(
+      grpc::CallbackServerContext* context, const persona::v1::GetShadowReportRequest* request,
+      persona::v1::GetShadowReportResponse* response) override;
+  grpc::ServerUnaryReactor* PromoteCatalog(grpc::CallbackServerContext* context,
+                                           const persona::v1::PromoteCatalogRequest* request,
+                                           persona::v1::PromoteCatalogResponse* response) override;
+  grpc::ServerUnaryReactor* DiscardCatalog(grpc::CallbackServerContext* context,
+                                           const persona::v1::DiscardCatalogRequest* request,
+                                           persona::v1::DiscardCatalogResponse* response) override;
+  grpc::ServerUnaryReactor* RollbackCatalog(
+      grpc::CallbackServerContext* context, const persona::v1::RollbackCatalogRequest* request,
+      persona::v1::RollbackCatalogResponse* response) override;
+  grpc::ServerUnaryReactor* ListCatalogHistory(
+      grpc::CallbackServerContext* context, const persona::v1::ListCatalogHistoryRequest* request,
+      persona::v1::ListCatalogHistoryResponse* response) override;
+  grpc::ServerBidiReactor<persona::v1::ScoreCustomerRequest, persona::v1::CompareCandidateResponse>*
+  CompareCandidate(grpc::CallbackServerContext* context) override;
+
+  // Who the caller of `context` is, for the audit log (AdminActorOf); never a secret.
+  std::string ActorOf(const grpc::CallbackServerContext& context) const;
+
+  // Told each refused call (method name, actor) after it was answered: the audit log. Set
+  // before serving.
+  using RefusalListener = std::function<void(std::string_view method, const std::string& actor)>;
+  void set_refusal_listener(RefusalListener listener) { refusal_listener_ = std::move(listener); }
 
  private:
+  // OK when the caller may proceed; else the refusal, already reported and audited.
+  grpc::Status Check(grpc::CallbackServerContext* context, const char* method);
   // Null when the caller may proceed; else a reactor already finished with the refusal.
   grpc::ServerUnaryReactor* RefuseUnlessAuthorized(grpc::CallbackServerContext* context,
                                                    const char* method);
 
   const AdminAccessPolicy policy_;
+  RefusalListener refusal_listener_;
   persona::v1::CatalogAdmin::CallbackService* const admin_;
   RpcObserver* const observer_;
 };

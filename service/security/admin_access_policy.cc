@@ -1,5 +1,8 @@
 #include "service/security/admin_access_policy.h"
 
+#include <openssl/sha.h>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "service/security/bearer_credentials.h"
 
@@ -43,6 +46,28 @@ absl::Status AuthorizeAdminCall(const AdminAccessPolicy& policy,
     return absl::PermissionDeniedError("CatalogAdmin: the bearer token is not the admin token");
   }
   return absl::OkStatus();
+}
+
+std::string TokenFingerprint(absl::string_view token) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
+  return absl::BytesToHexString(
+             absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)))
+      .substr(0, 12);
+}
+
+std::string AdminActorOf(const AdminAccessPolicy& policy, const AdminCallCredentials& credentials) {
+  if (!policy.require_credentials) return policy.open_actor;
+  if (policy.accept_verified_client_cert && credentials.verified_client_cert) {
+    return absl::StrCat("cert:", credentials.client_cert_subject.empty()
+                                     ? std::string("(no subject)")
+                                     : credentials.client_cert_subject);
+  }
+  const BearerCredentials bearer = ParseBearerCredentials(credentials.authorization);
+  if (bearer.kind == BearerCredentials::Kind::kBearer) {
+    return absl::StrCat("token:", TokenFingerprint(bearer.token));
+  }
+  return "anonymous";
 }
 
 }  // namespace persona::security

@@ -20,11 +20,15 @@ struct AdminAccessPolicy {
   bool accept_verified_client_cert = false;
   // A matching bearer token admits; null = tokens are not accepted.
   std::shared_ptr<const AdminToken> token;
+  // Who an admin call is, for the audit log, when no credentials are required: "loopback"
+  // (a loopback bind) or "insecure" (--allow_insecure_admin).
+  std::string open_actor = "loopback";
 };
 
 // What one call presented.
 struct AdminCallCredentials {
   bool verified_client_cert = false;
+  std::string client_cert_subject;               // of the verified certificate, when there is one
   std::vector<absl::string_view> authorization;  // every `authorization` metadata value
 };
 
@@ -39,5 +43,15 @@ struct AdminCallCredentials {
 // Messages say what is missing, never what was presented.
 absl::Status AuthorizeAdminCall(const AdminAccessPolicy& policy,
                                 const AdminCallCredentials& credentials);
+
+// Who the caller is, for the audit log, whether admitted or refused; never a secret:
+//   policy does not require credentials           -> policy.open_actor ("loopback", …)
+//   verified client certificate and accepted      -> "cert:<subject>"
+//   a bearer token (matching or not)              -> "token:<first 12 hex of its SHA-256>"
+//   nothing usable presented                      -> "anonymous"
+std::string AdminActorOf(const AdminAccessPolicy& policy, const AdminCallCredentials& credentials);
+
+// The first 12 hex digits of SHA-256(token): names a token in logs without revealing it.
+std::string TokenFingerprint(absl::string_view token);
 
 }  // namespace persona::security

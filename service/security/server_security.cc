@@ -59,6 +59,7 @@ absl::StatusOr<ServerSecurity> ConfigureServerSecurity(const ServerSecurityFlags
     security.admin_auth = "open_loopback";
   } else if (flags.allow_insecure_admin) {
     security.admin_auth = "open_allowed_insecure";
+    policy.open_actor = "insecure";
     security.warnings.push_back(
         "--allow_insecure_admin: CatalogAdmin (reload, validate, status) is open to every "
         "caller that can reach a non-loopback listener");

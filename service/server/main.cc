@@ -23,6 +23,7 @@
 #include "service/catalog/catalog_reloader.h"
 #include "service/catalog/catalog_watcher.h"
 #include "service/catalog/serving_catalog.h"
+#include "service/common/audit_log.h"
 #include "service/common/event_log.h"
 #include "service/grpc/catalog_admin_service.h"
 #include "service/grpc/health_service.h"
@@ -76,7 +77,13 @@ int Validate(const ServerConfig& config, const CatalogLoaderOptions& options) {
 
 void LogReload(const ReloadOutcome& outcome) {
   if (outcome.applied) {
-    LogEvent("info", "catalog_loaded", {{"version", outcome.version}});
+    const char* event = outcome.how == "promote"    ? "catalog_promoted"
+                        : outcome.how == "rollback" ? "catalog_rolled_back"
+                                                    : "catalog_loaded";
+    LogEvent("info", event,
+             {{"version", outcome.version},
+              {"previous_version", outcome.previous_version},
+              {"actor", outcome.actor}});
     return;
   }
   std::vector<std::string> lines;
@@ -109,6 +116,17 @@ int ServeUntilSignal(const ServerConfig& config, CatalogLoaderOptions options) {
     return kExitConfigRefused;
   }
 
+  // The audit log is a flag's file too: refused before anything binds.
+  std::unique_ptr<AuditLog> audit;
+  if (!config.audit_log.empty()) {
+    absl::StatusOr<std::unique_ptr<AuditLog>> opened = AuditLog::Open(config.audit_log);
+    if (!opened.ok()) {
+      LogEvent("error", "audit_log_invalid", {{"reason", std::string(opened.status().message())}});
+      return kExitConfigRefused;
+    }
+    audit = *std::move(opened);
+  }
+
   std::unique_ptr<ServerMetrics> metrics;
   if (const std::string& address = config.metrics_listen; !address.empty()) {
     absl::StatusOr<std::unique_ptr<ServerMetrics>> started = ServerMetrics::Start(address);
@@ -121,6 +139,10 @@ int ServeUntilSignal(const ServerConfig& config, CatalogLoaderOptions options) {
     LogEvent("info", "metrics_started", {{"listen", address}});
   }
 
+  if (audit && metrics) {
+    audit->set_failure_listener([m = metrics.get()] { m->OnAuditWriteFailed(); });
+  }
+
   absl::StatusOr<std::unique_ptr<PluginStore>> store = PluginStore::Create(config.plugin_cache_dir);
   if (!store.ok()) {
     LogEvent("error", "plugin_cache_failed", {{"reason", std::string(store.status().message())}});
@@ -130,14 +152,50 @@ int ServeUntilSignal(const ServerConfig& config, CatalogLoaderOptions options) {
 
   ServingCatalog serving;
   CatalogReloader reloader(&serving, catalog, options);
+  // Scores sampled live requests against a staged candidate, on its own thread.
+  ShadowScorer shadow(&serving, &reloader.staged(), config.request_limits, metrics.get());
 
   // A plugin's score-time faults, logged with its segmenter's name, rate-limited per segmenter.
   SegmenterFaultLog fault_log;
   PersonaScoringService scoring(&serving, config.request_limits, metrics.get(),
-                                config.stream_limits, config.unary_limits, &fault_log);
-  CatalogAdminService admin(&serving, &reloader, metrics.get());
+                                config.stream_limits, config.unary_limits, &fault_log, &shadow);
+  CatalogAdminService admin(&serving, &reloader, metrics.get(), &shadow, audit.get(),
+                            config.request_limits);
   // CatalogAdmin is registered behind its access gate: refused callers never reach `admin`.
   security::AdminAccessGate admin_gate(security->admin_policy, &admin, metrics.get());
+  admin.set_actor_resolver([&admin_gate](const grpc::CallbackServerContext& context) {
+    return admin_gate.ActorOf(context);
+  });
+  if (audit) {
+    admin_gate.set_refusal_listener(
+        [&audit, &serving, &reloader](std::string_view method, const std::string& actor) {
+          if (!IsAuditedAdminAction(method)) return;
+          AuditRecord record;
+          record.time = absl::Now();
+          record.actor = actor;
+          record.action = std::string(method);
+          if (const auto live = serving.Current()) {
+            record.version_before = record.version_after = live->version;
+          }
+          if (const auto staged = reloader.staged().Current()) {
+            record.candidate_version = staged->snapshot->version;
+          }
+          record.outcome = "refused";
+          record.problems.push_back("caller not authorized for CatalogAdmin");
+          audit->Append(record);
+        });
+  }
+  reloader.set_staged_listener([&metrics](const StagedCandidate* staged) {
+    if (staged != nullptr) {
+      LogEvent("info", "catalog_staged",
+               {{"candidate_version", staged->snapshot->version},
+                {"shadow_sample_rate", absl::StrCat(staged->shadow_sample_rate)},
+                {"actor", staged->actor}});
+    } else {
+      LogEvent("info", "candidate_unstaged");
+    }
+    if (metrics) metrics->OnCandidateStaged(staged != nullptr);
+  });
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -229,6 +287,7 @@ int ServeUntilSignal(const ServerConfig& config, CatalogLoaderOptions options) {
   // The listener touches objects destroyed before the reloader; a reload still queued must
   // not reach them. set_listener waits for one in progress.
   reloader.set_listener(nullptr);
+  reloader.set_staged_listener(nullptr);
   return 0;
 }
 

@@ -55,6 +55,10 @@ void CheckAddresses(const ServerFlags& f, Problems& p) {
       !scope.ok()) {
     p.Add(absl::StrCat("--listen=", f.listen, ": ", scope.status().message()));
   }
+  if (!f.audit_log.empty() && absl::EndsWith(f.audit_log, "/")) {
+    p.Add(absl::StrCat("--audit_log=", f.audit_log,
+                       ": names a directory; give the file to append audit lines to"));
+  }
   if (f.metrics_listen.empty()) return;
   if (absl::StatusOr<security::ListenScope> scope = security::ParseListenScope(f.metrics_listen);
       !scope.ok()) {
@@ -136,6 +140,7 @@ absl::StatusOr<ServerConfig> ValidateServerFlags(const ServerFlags& flags) {
   }
   config.watch_catalog = flags.watch_catalog;
   config.watch_debounce = absl::Milliseconds(flags.watch_debounce_ms);
+  config.audit_log = flags.audit_log;
   config.drain = absl::Seconds(flags.drain_seconds);
   config.shutdown_grace = absl::Seconds(flags.shutdown_grace_seconds);
   return config;

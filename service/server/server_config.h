@@ -44,6 +44,7 @@ struct ServerFlags {
   std::string tls_client_ca;
   std::string admin_token_file;
   bool allow_insecure_admin = false;
+  std::string audit_log;
 };
 
 // Everything persona-server runs with, checked once at startup and never changed after:
@@ -72,6 +73,8 @@ struct ServerConfig {
 
   bool watch_catalog = true;
   absl::Duration watch_debounce = absl::Milliseconds(300);
+  // Append-only JSON-lines file of admin actions; empty: no audit log.
+  std::string audit_log;
 
   absl::Duration drain = absl::ZeroDuration();
   absl::Duration shutdown_grace = absl::Seconds(10);

@@ -81,6 +81,11 @@ ABSL_FLAG(bool, allow_insecure_admin, false,
           "Let a non-loopback --listen start with CatalogAdmin open to every caller (only when "
           "something in front of the server restricts access). Without it, a non-loopback "
           "listener needs --admin_token_file or --tls_client_ca.");
+ABSL_FLAG(std::string, audit_log, "",
+          "Append one JSON line per CatalogAdmin change (reload, stage, promote, discard, "
+          "rollback; refused callers too) to this file: time, actor (admin token fingerprint, "
+          "client certificate subject or loopback), action, versions, outcome. Opened "
+          "append-only at startup (mode 0600 if created); empty = no audit log.");
 
 namespace persona {
 
@@ -128,6 +133,7 @@ absl::StatusOr<ServerConfig> ServerConfigFromFlags() {
   flags.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   flags.admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
   flags.allow_insecure_admin = absl::GetFlag(FLAGS_allow_insecure_admin);
+  flags.audit_log = absl::GetFlag(FLAGS_audit_log);
   return ValidateServerFlags(flags);
 }
 

@@ -48,6 +48,41 @@ std::string Scrape(int port) {
   return body;
 }
 
+TEST(ServerMetricsTest, ShadowPromoteAndAuditSeriesMove) {
+  const int port = FreePort();
+  auto metrics = ServerMetrics::Start("127.0.0.1:" + std::to_string(port));
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  (*metrics)->OnCandidateStaged(true);
+  (*metrics)->OnShadowCompared(true);
+  (*metrics)->OnShadowCompared(false);
+  (*metrics)->OnShadowDropped();
+  (*metrics)->OnShadowFailed();
+  (*metrics)->OnAuditWriteFailed();
+  (*metrics)->OnRpcDone("PromoteCatalog", absl::StatusCode::kFailedPrecondition,
+                        absl::Microseconds(50));
+  CatalogSnapshot snapshot;
+  snapshot.version = "promoted";
+  ReloadOutcome promote;
+  promote.applied = true;
+  promote.how = "promote";
+  (*metrics)->OnReload(promote, &snapshot);  // moves the version, is not a reload
+
+  std::string text = Scrape(port);
+  EXPECT_THAT(text, HasSubstr("persona_candidate_staged 1"));
+  EXPECT_THAT(text, HasSubstr("persona_shadow_comparisons_total 2"));
+  EXPECT_THAT(text, HasSubstr("persona_shadow_top1_agreements_total 1"));
+  EXPECT_THAT(text, HasSubstr("persona_shadow_dropped_total 1"));
+  EXPECT_THAT(text, HasSubstr("persona_shadow_failures_total 1"));
+  EXPECT_THAT(text, HasSubstr("persona_audit_write_failures_total 1"));
+  EXPECT_THAT(text, HasSubstr("persona_rpc_requests_total{code=\"FAILED_PRECONDITION\","
+                              "method=\"PromoteCatalog\"} 1"));
+  EXPECT_THAT(text, HasSubstr("persona_catalog_info{version=\"promoted\"} 1"));
+  EXPECT_THAT(text, HasSubstr("persona_catalog_reloads_total{outcome=\"ok\"} 0"));
+  (*metrics)->OnCandidateStaged(false);
+  text = Scrape(port);
+  EXPECT_THAT(text, HasSubstr("persona_candidate_staged 0"));
+}
+
 TEST(ServerMetricsTest, CountersMoveAndAreScrapable) {
   const int port = FreePort();
   auto metrics = ServerMetrics::Start("127.0.0.1:" + std::to_string(port));

@@ -98,5 +98,26 @@ TEST_F(AdminAccessPolicyTest, MessagesNeverEchoWhatWasPresented) {
   EXPECT_EQ(malformed.message().find("leaked-guess"), absl::string_view::npos) << malformed;
 }
 
+// Who the audit log names: a fingerprint of the token, never the token.
+TEST_F(AdminAccessPolicyTest, ActorIsAFingerprintSubjectOrTheOpenName) {
+  // SHA-256("right") = 27042f4e…; the first 12 hex digits name the token.
+  EXPECT_EQ(TokenFingerprint("right"), "27042f4e6eca");
+  EXPECT_EQ(AdminActorOf(TokenPolicy(), Call({"Bearer right"})), "token:27042f4e6eca");
+  // A refused caller is named too: the fingerprint of what it presented.
+  EXPECT_EQ(AdminActorOf(TokenPolicy(), Call({"Bearer wrong"})),
+            "token:" + TokenFingerprint("wrong"));
+  EXPECT_EQ(AdminActorOf(TokenPolicy(), Call({})), "anonymous");
+  EXPECT_EQ(AdminActorOf(TokenPolicy(), Call({"Basic xyz"})), "anonymous");
+
+  AdminCallCredentials cert = Call({}, true);
+  cert.client_cert_subject = "CN=ops,O=example";
+  EXPECT_EQ(AdminActorOf(MtlsPolicy(), cert), "cert:CN=ops,O=example");
+
+  EXPECT_EQ(AdminActorOf(AdminAccessPolicy{}, Call({"Bearer right"})), "loopback");
+  AdminAccessPolicy insecure;
+  insecure.open_actor = "insecure";
+  EXPECT_EQ(AdminActorOf(insecure, Call({})), "insecure");
+}
+
 }  // namespace
 }  // namespace persona::security

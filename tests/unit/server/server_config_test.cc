@@ -127,11 +127,19 @@ TEST(ServerConfigTest, EachRefusedValueNamesItsFlag) {
        [](ServerFlags& f) { f.max_connection_age_seconds = -1; }},
       {"--drain_seconds=-1", [](ServerFlags& f) { f.drain_seconds = -1; }},
       {"--shutdown_grace_seconds=-2", [](ServerFlags& f) { f.shutdown_grace_seconds = -2; }},
+      {"--audit_log=/var/log/persona/", [](ServerFlags& f) { f.audit_log = "/var/log/persona/"; }},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.flag);
     EXPECT_THAT(Refusal(c.change), HasSubstr(c.flag));
   }
+}
+
+TEST(ServerConfigTest, AuditLogIsOffByDefaultAndCarriedWhenSet) {
+  EXPECT_EQ(ValidateServerFlags(Defaults())->audit_log, "");
+  ServerFlags flags = Defaults();
+  flags.audit_log = "/var/log/persona/audit.jsonl";
+  EXPECT_EQ(ValidateServerFlags(flags)->audit_log, "/var/log/persona/audit.jsonl");
 }
 
 TEST(ServerConfigTest, EachRefusedCombinationNamesEveryFlagInvolved) {
