@@ -162,8 +162,9 @@ PersonaScoringService::ScoreCustomers(grpc::CallbackServerContext* context) {
 
 grpc::ServerBidiReactor<persona::v1::ScoreCustomerBatch, persona::v1::ScoreCustomerBatchResult>*
 PersonaScoringService::ScoreCustomerBatches(grpc::CallbackServerContext* context) {
-  auto* reactor = new ScoreBatchesReactor(context, catalog_, limits_, stream_limits_, observer_,
-                                          &open_streams_, &stream_deadlines_, fault_observer_);
+  auto* reactor =
+      new ScoreBatchesReactor(context, catalog_, limits_, stream_limits_, observer_, &open_streams_,
+                              &stream_deadlines_, fault_observer_, shadow_);
   const size_t open = open_streams_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (stream_limits_.max_concurrent_streams > 0 && open > stream_limits_.max_concurrent_streams) {
     reactor->Refuse(grpc::Status(

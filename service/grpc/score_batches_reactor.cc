@@ -17,13 +17,15 @@ ScoreBatchesReactor::ScoreBatchesReactor(grpc::CallbackServerContext* context,
                                          const StreamLimits& stream_limits, RpcObserver* observer,
                                          std::atomic<size_t>* open_streams,
                                          DeadlineTimer* deadlines,
-                                         SegmenterFaultObserver* fault_observer)
+                                         SegmenterFaultObserver* fault_observer,
+                                         ShadowScorer* shadow)
     : context_(context),
       catalog_(catalog),
       limits_(limits),
       max_batch_records_(stream_limits.max_batch_records),
       observer_(observer),
       fault_observer_(fault_observer),
+      shadow_(shadow),
       open_streams_(open_streams),
       start_(absl::Now()),
       default_deadline_(stream_limits.default_deadline),
@@ -146,7 +148,7 @@ void ScoreBatchesReactor::Score(persona::v1::ScoreCustomerBatchResult* out) {
   const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
   for (int i = 0; i < records; ++i) {
     ScoreStreamRecord(snapshot.get(), batch_.requests(i), limits_, next_index_++, observer_,
-                      fault_observer_, entry(i));
+                      fault_observer_, shadow_, entry(i));
   }
 }
 

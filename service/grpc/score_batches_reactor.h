@@ -15,6 +15,7 @@
 #include "service/grpc/deadline_timer.h"
 #include "service/grpc/request_validator.h"
 #include "service/grpc/score_customers_reactor.h"
+#include "service/grpc/shadow_scorer.h"
 #include "service/observability/rpc_observer.h"
 
 namespace persona {
@@ -39,12 +40,14 @@ class ScoreBatchesReactor final
                                      persona::v1::ScoreCustomerBatchResult> {
  public:
   // As ScoreCustomersReactor: `open_streams` (shared with ScoreCustomers, so both count
-  // against --max_score_streams), `deadlines`, `observer` and `fault_observer` may be null.
+  // against --max_score_streams), `deadlines`, `observer`, `fault_observer` and `shadow` may be
+  // null.
   ScoreBatchesReactor(grpc::CallbackServerContext* context, const ServingCatalog* catalog,
                       const RequestLimits& limits, const StreamLimits& stream_limits,
                       RpcObserver* observer, std::atomic<size_t>* open_streams,
                       DeadlineTimer* deadlines = nullptr,
-                      SegmenterFaultObserver* fault_observer = nullptr);
+                      SegmenterFaultObserver* fault_observer = nullptr,
+                      ShadowScorer* shadow = nullptr);
 
   // Finishes immediately with `status` instead of reading (e.g. too many streams).
   void Refuse(const grpc::Status& status);
@@ -66,6 +69,7 @@ class ScoreBatchesReactor final
   const size_t max_batch_records_;
   RpcObserver* const observer_;
   SegmenterFaultObserver* const fault_observer_;
+  ShadowScorer* const shadow_;
   std::atomic<size_t>* const open_streams_;
   const absl::Time start_;
   const absl::Duration default_deadline_;

@@ -178,34 +178,9 @@ void ScoreCustomersReactor::Apply(const StreamFlowControl::Actions& actions,
 }
 
 void ScoreCustomersReactor::Score(persona::v1::ScoreCustomersResponse* out) {
-  // Cleared field by field: Clear() on the response would free `result`, whose repeated
-  // fields keep their allocations for the next record when cleared in place.
-  persona::v1::ScoreCustomerResponse* result = out->mutable_result();
-  result->Clear();
-  out->set_error_code(0);
-  out->clear_error_message();
-  out->set_index(next_index_++);
-
   const std::shared_ptr<const CatalogSnapshot> snapshot = catalog_->Current();
-  grpc::Status status;
-  if (!snapshot) {
-    status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                          "no catalog is loaded yet; the server is not serving");
-  } else if (observer_ == nullptr) {
-    status = ScoreOneCustomer(*snapshot, request_, limits_, result, nullptr, fault_observer_);
-  } else {
-    thread_local ScoreStats stats;
-    status = ScoreOneCustomer(*snapshot, request_, limits_, result, &stats, fault_observer_);
-    if (status.ok()) observer_->OnScored(*snapshot, stats);
-  }
-  if (status.ok()) {
-    // The copy (only when sampled) is scored later, on the shadow thread.
-    if (shadow_ != nullptr) shadow_->Offer(request_, *result);
-    return;
-  }
-  out->clear_result();
-  out->set_error_code(static_cast<int32_t>(status.error_code()));
-  out->set_error_message(RecordErrorMessage(status));
+  ScoreStreamRecord(snapshot.get(), request_, limits_, next_index_++, observer_, fault_observer_,
+                    shadow_, out);
 }
 
 }  // namespace persona

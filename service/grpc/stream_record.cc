@@ -34,7 +34,7 @@ void SetRecordError(const grpc::Status& status, uint64_t index,
 void ScoreStreamRecord(const CatalogSnapshot* snapshot,
                        const persona::v1::ScoreCustomerRequest& request,
                        const RequestLimits& limits, uint64_t index, RpcObserver* observer,
-                       SegmenterFaultObserver* fault_observer,
+                       SegmenterFaultObserver* fault_observer, ShadowScorer* shadow,
                        persona::v1::ScoreCustomersResponse* out) {
   if (snapshot == nullptr) {
     SetRecordError(grpc::Status(grpc::StatusCode::UNAVAILABLE,
@@ -57,7 +57,12 @@ void ScoreStreamRecord(const CatalogSnapshot* snapshot,
     status = ScoreOneCustomer(*snapshot, request, limits, result, &stats, fault_observer);
     if (status.ok()) observer->OnScored(*snapshot, stats);
   }
-  if (!status.ok()) SetRecordError(status, index, out);
+  if (!status.ok()) {
+    SetRecordError(status, index, out);
+    return;
+  }
+  // The copy (only when sampled) is scored later, on the shadow thread.
+  if (shadow != nullptr) shadow->Offer(request, *result);
 }
 
 }  // namespace persona

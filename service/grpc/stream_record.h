@@ -9,6 +9,7 @@
 #include "service/engine/catalog_snapshot.h"
 #include "service/engine/segmenter_fault_observer.h"
 #include "service/grpc/request_validator.h"
+#include "service/grpc/shadow_scorer.h"
 #include "service/observability/rpc_observer.h"
 
 namespace persona {
@@ -18,14 +19,16 @@ namespace persona {
 // details, so its message lists every violation instead.
 std::string RecordErrorMessage(const grpc::Status& status);
 
-// Answers one ScoreCustomerBatches record into `out`, reusing its allocations: the result
-// ScoreOneCustomer gives (the unary RPC's code path), or its error as error_code and
-// error_message. `snapshot` null means no catalog is loaded yet (UNAVAILABLE). `observer`, if
-// set, is told about each scored record.
+// Answers one bulk record (a ScoreCustomers message or a ScoreCustomerBatches entry) into
+// `out`, reusing its allocations: the result ScoreOneCustomer gives (the unary RPC's code
+// path), or its error as error_code and error_message. `snapshot` null means no catalog is
+// loaded yet (UNAVAILABLE). `observer`, if set, is told about each scored record; `shadow`, if
+// set, is offered each scored record (it copies only the sampled ones, for the staged
+// candidate, after this answer).
 void ScoreStreamRecord(const CatalogSnapshot* snapshot,
                        const persona::v1::ScoreCustomerRequest& request,
                        const RequestLimits& limits, uint64_t index, RpcObserver* observer,
-                       SegmenterFaultObserver* fault_observer,
+                       SegmenterFaultObserver* fault_observer, ShadowScorer* shadow,
                        persona::v1::ScoreCustomersResponse* out);
 
 // Answers a record with `status` (not OK) without scoring it.

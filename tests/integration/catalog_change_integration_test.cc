@@ -5,6 +5,7 @@
 // test does not depend on the bundled catalog.
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -159,6 +160,30 @@ class CatalogChangeTest : public ::testing::Test {
     EXPECT_TRUE(stream->Finish().ok());
   }
 
+  // The same customers in one ScoreCustomerBatches stream, in batches of `per_batch`.
+  void BatchMany(int first, int n, int per_batch) {
+    grpc::ClientContext context;
+    auto stream = scoring_stub_->ScoreCustomerBatches(&context);
+    for (int i = first; i < first + n; i += per_batch) {
+      persona::v1::ScoreCustomerBatch batch;
+      for (int j = i; j < std::min(first + n, i + per_batch); ++j) {
+        *batch.add_requests() = Customer(j);
+      }
+      ASSERT_TRUE(stream->Write(batch));
+    }
+    stream->WritesDone();
+    persona::v1::ScoreCustomerBatchResult result;
+    int read = 0;
+    while (stream->Read(&result)) {
+      for (const auto& entry : result.results()) {
+        EXPECT_EQ(entry.error_code(), 0) << entry.error_message();
+        ++read;
+      }
+    }
+    EXPECT_EQ(read, n);
+    EXPECT_TRUE(stream->Finish().ok());
+  }
+
   persona::v1::StageCatalogResponse StageJson(const std::string& json, double rate,
                                               grpc::Status* status_out = nullptr) {
     persona::v1::StageCatalogRequest request;
@@ -260,7 +285,7 @@ class CatalogChangeTest : public ::testing::Test {
   std::unique_ptr<persona::v1::CatalogAdmin::Stub> admin_stub_;
 };
 
-TEST_F(CatalogChangeTest, StagedCandidateIsShadowedForUnaryAndStreamTraffic) {
+TEST_F(CatalogChangeTest, StagedCandidateIsShadowedForUnaryStreamAndBatchTraffic) {
   const auto staged = StageJson(CandidateCatalog(), 1.0);
   ASSERT_TRUE(staged.staged());
   EXPECT_EQ(staged.candidate_version(), "v2");
@@ -271,16 +296,17 @@ TEST_F(CatalogChangeTest, StagedCandidateIsShadowedForUnaryAndStreamTraffic) {
 
   ScoreMany(1, 20);
   StreamMany(100, 20);
-  const auto report = WaitForReport(41, 3);  // LiveVersion's call counts too
+  BatchMany(200, 20, 8);                     // batch records are stream requests too
+  const auto report = WaitForReport(61, 3);  // LiveVersion's call counts too
   EXPECT_TRUE(report.staged());
   EXPECT_EQ(report.live_version(), "v1");
   EXPECT_EQ(report.candidate_version(), "v2");
   EXPECT_EQ(report.shadow_sample_rate(), 1.0);
   EXPECT_TRUE(report.has_staged_at());
-  EXPECT_EQ(report.compared(), 41u);
+  EXPECT_EQ(report.compared(), 61u);
   EXPECT_EQ(report.dropped(), 0u);
   EXPECT_EQ(report.failed(), 0u);
-  EXPECT_EQ(report.top1_agreements(), 41u);  // gamma is best on both sides
+  EXPECT_EQ(report.top1_agreements(), 61u);  // gamma is best on both sides
   EXPECT_DOUBLE_EQ(report.top1_agreement(), 1.0);
   ASSERT_EQ(report.personas_size(), 3);
   const auto* beta = Row(report, "beta");
@@ -288,7 +314,7 @@ TEST_F(CatalogChangeTest, StagedCandidateIsShadowedForUnaryAndStreamTraffic) {
   EXPECT_EQ(report.personas(0).persona_id(), "beta");  // the only change sorts first
   EXPECT_DOUBLE_EQ(beta->live_match_rate(), 1.0);
   EXPECT_DOUBLE_EQ(beta->candidate_match_rate(), 0.0);
-  EXPECT_EQ(beta->left(), 41u);
+  EXPECT_EQ(beta->left(), 61u);
   EXPECT_EQ(beta->entered(), 0u);
   EXPECT_EQ(beta->left_examples_size(), 3);  // examples_per_change
   for (const char* unchanged : {"alpha", "gamma"}) {
