@@ -81,7 +81,7 @@ void ShadowScorer::ResetLocked(const StagedCandidate& candidate, const std::stri
   }
 }
 
-void ShadowScorer::Compare(const Job& job) {
+void ShadowScorer::Compare(Job& job) {
   // Held for the whole comparison, so a candidate replaced meanwhile stays alive (and with it
   // the plugins its answer came from).
   const std::shared_ptr<const StagedCandidate> candidate = staged_->Current();
@@ -93,6 +93,18 @@ void ShadowScorer::Compare(const Job& job) {
     if (epoch_.candidate != candidate.get() || epoch_.live_version != job.live.catalog_version()) {
       ResetLocked(*candidate, job.live.catalog_version());
     }
+  }
+  // Every match on both sides; explanations are not compared.
+  const bool cut_by_top_k = job.request.top_k() != 0;
+  job.request.set_top_k(0);
+  job.request.set_explain(false);
+  if (cut_by_top_k) {
+    const std::shared_ptr<const CatalogSnapshot> live = serving_->Current();
+    // Live changed since the sample: this epoch is over (the next sample starts a new one).
+    if (!live || live->version != job.live.catalog_version()) return;
+    persona::v1::ScoreCustomerResponse all;
+    if (!ScoreOneCustomer(*live, job.request, limits_, &all).ok()) return;
+    job.live = std::move(all);
   }
   persona::v1::ScoreCustomerResponse shadow;
   // The same code as a live call; no stats and no fault log: a candidate's faults must not

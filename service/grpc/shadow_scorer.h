@@ -63,7 +63,10 @@ class ShadowScorer {
   void OfferSampled(uint64_t threshold, const persona::v1::ScoreCustomerRequest& request,
                     const persona::v1::ScoreCustomerResponse& live);
   void Run();
-  void Compare(const Job& job);
+  // Membership, not the caller's view: a request cut by top_k is scored again with every
+  // match on both sides (here, off the request path), so a persona another one outranks does
+  // not count as "left" or "entered".
+  void Compare(Job& job);
   // Starts a new epoch for `candidate` against `live_version`; report_mutex_ held.
   void ResetLocked(const StagedCandidate& candidate, const std::string& live_version)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(report_mutex_);

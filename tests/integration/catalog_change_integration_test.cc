@@ -326,6 +326,33 @@ TEST_F(CatalogChangeTest, StagedCandidateIsShadowedForUnaryStreamAndBatchTraffic
   }
 }
 
+TEST_F(CatalogChangeTest, TheReportComparesMembershipEvenWhenCallersAskForTheTopOnly) {
+  ASSERT_TRUE(StageJson(CandidateCatalog(), 1.0).staged());
+  // gamma is every customer's best match on both sides; beta, which the candidate changes,
+  // never makes a top-1 answer, yet every customer leaves it.
+  for (int i = 1; i <= 10; ++i) {
+    persona::v1::ScoreCustomerRequest request = Customer(i);
+    request.set_top_k(1);
+    grpc::ClientContext context;
+    persona::v1::ScoreCustomerResponse response;
+    ASSERT_TRUE(scoring_stub_->ScoreCustomer(&context, request, &response).ok());
+    ASSERT_EQ(response.matches_size(), 1);
+    EXPECT_EQ(response.matches(0).persona_id(), "gamma");
+  }
+  const auto report = WaitForReport(10, 3);
+  EXPECT_EQ(report.compared(), 10u);
+  EXPECT_EQ(report.top1_agreements(), 10u);
+  const auto* beta = Row(report, "beta");
+  ASSERT_NE(beta, nullptr);
+  EXPECT_EQ(beta->live_matches(), 10u);
+  EXPECT_EQ(beta->left(), 10u);
+  for (const char* unchanged : {"alpha", "gamma"}) {
+    const auto* row = Row(report, unchanged);
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(row->left() + row->entered(), 0u) << unchanged;
+  }
+}
+
 TEST_F(CatalogChangeTest, SampleRateZeroStagesWithoutShadowing) {
   ASSERT_TRUE(StageJson(CandidateCatalog(), 0.0).staged());
   ScoreMany(1, 10);
