@@ -1,40 +1,13 @@
 // A valid request is validated without a single allocation: the check walks the rule table
-// without building a path, a message or a set. This file replaces the global operator new for
-// the whole test binary with one that counts calls made while a test has switched counting on.
+// without building a path, a message or a set. The binary links the counting allocator
+// (tests/support/allocation_counter.h): allocations between Start/StopCountingAllocations count.
 #include <cstdlib>
-#include <new>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "service/grpc/customer_view.h"
 #include "service/grpc/request_validator.h"
-
-namespace {
-thread_local bool counting = false;
-thread_local size_t allocations = 0;
-}  // namespace
-
-// GCC 12 pairs the replaced operator delete's free() with the replaced operator new's
-// malloc() across inlining and warns of a mismatch that is not there (both are replaced
-// together, below); the warning is a known false positive for this pattern.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void* operator new(std::size_t size) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-// The nothrow form too (std::stable_sort's temporary buffer uses it): left to the runtime, it
-// would allocate with the sanitizer's own operator new and be freed by the replaced delete
-// below, which ASan reports as an alloc-dealloc mismatch.
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  if (counting) ++allocations;
-  return std::malloc(size == 0 ? 1 : size);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+#include "tests/support/allocation_counter.h"
 
 namespace persona {
 namespace {
@@ -136,11 +109,10 @@ TEST(RequestValidatorHotPathTest, AValidRequestIsValidatedWithoutAllocating) {
   const RequestLimits limits;
   ASSERT_TRUE(PassesEveryRequestRule(request, kNow, limits));  // not left to the wording pass
 
-  allocations = 0;
-  counting = true;
+  test_support::StartCountingAllocations();
   const bool passes = PassesEveryRequestRule(request, kNow, limits);
   const bool empty = ValidateScoreRequest(request, kNow, limits).empty();
-  counting = false;
+  const size_t allocations = test_support::StopCountingAllocations();
   EXPECT_TRUE(passes);
   EXPECT_TRUE(empty);
   EXPECT_EQ(allocations, 0u);
@@ -151,10 +123,9 @@ TEST(RequestValidatorHotPathTest, TheCheckStopsWithoutAllocatingOnABrokenRuleToo
   // Warm, as a serving thread is: the first look at a customer's time zone loads it.
   ASSERT_TRUE(PassesEveryRequestRule(BusyValidRequest(), kNow, {}));
   (*request.mutable_customer()->mutable_attributes())["attribute-tag-63"] = "bad\x01";
-  allocations = 0;
-  counting = true;
+  test_support::StartCountingAllocations();
   const bool passes = PassesEveryRequestRule(request, kNow, {});
-  counting = false;
+  const size_t allocations = test_support::StopCountingAllocations();
   EXPECT_FALSE(passes);
   EXPECT_EQ(allocations, 0u);
 }
@@ -165,12 +136,11 @@ TEST(RequestValidatorHotPathTest, AWarmCustomerViewIsRebuiltWithoutAllocating) {
   view.Reset(request.customer(), kNow);  // warms the buffers and the time zone cache
   ScoreCustomerRequest smaller = request;
   smaller.mutable_customer()->mutable_behavior()->mutable_events()->RemoveLast();
-  allocations = 0;
-  counting = true;
+  test_support::StartCountingAllocations();
   view.Reset(request.customer(), kNow);
   view.Reset(smaller.customer(), kNow);
   view.Reset(request.customer(), kNow);
-  counting = false;
+  const size_t allocations = test_support::StopCountingAllocations();
   EXPECT_EQ(allocations, 0u);
   EXPECT_EQ(view.get().event_count, 64u);
   EXPECT_EQ(view.get().utc_offset_seconds, 7 * 3600);

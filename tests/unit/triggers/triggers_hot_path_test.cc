@@ -1,39 +1,15 @@
-// Score must not allocate (ABI: "score must not allocate, lock, block or throw"). This file
-// replaces the global operator new for the whole test binary with one that counts calls made
-// while a test has switched counting on, then scores every field with explain off and on. The
-// sink here does nothing, so any allocation seen is the plugin's own.
+// Score must not allocate (ABI: "score must not allocate, lock, block or throw"). The binary
+// links the counting allocator (tests/support/allocation_counter.h), which counts the calls
+// made between Start/StopCountingAllocations on this thread; this file scores every field with
+// explain off and on. The sink here does nothing, so any allocation seen is the plugin's own.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <new>
 #include <persona/sdk/testing/json_value.hpp>
 
 #include "test_support.h"
+#include "tests/support/allocation_counter.h"
 #include "triggers_segmenter.h"
-
-namespace {
-thread_local bool counting = false;
-thread_local size_t allocations = 0;
-}  // namespace
-
-// GCC 12 pairs the replaced operator delete's free() with the replaced operator new's
-// malloc() across inlining and warns of a mismatch that is not there (both are replaced
-// together, below); the warning is a known false positive for this pattern.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void* operator new(std::size_t size) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  if (counting) ++allocations;
-  return std::malloc(size == 0 ? 1 : size);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace persona {
 namespace triggers {
@@ -84,10 +60,9 @@ size_t AllocationsDuringScore(bool explain) {
   PersonaCriterionScore scores[2];
 
   labels_seen = details_seen = 0;
-  allocations = 0;
-  counting = true;
+  test_support::StartCountingAllocations();
   segmenter->Score(customer, criteria, 2, context, scores);
-  counting = false;
+  const size_t allocations = test_support::StopCountingAllocations();
   EXPECT_EQ(labels_seen, 3u);                  // season, birthday, signup anniversary
   EXPECT_EQ(details_seen, explain ? 5u : 0u);  // 4 fields + the sparse criterion's seasons
   EXPECT_GT(scores[0].affinity, 0.0);
@@ -95,11 +70,10 @@ size_t AllocationsDuringScore(bool explain) {
 }
 
 TEST(HotPathTest, CountingOperatorNewWorks) {
-  allocations = 0;
-  counting = true;
+  test_support::StartCountingAllocations();
   // Stored through a volatile so the optimiser may not elide the new/delete pair.
   int* volatile p = new int(1);
-  counting = false;
+  const size_t allocations = test_support::StopCountingAllocations();
   delete p;
   EXPECT_EQ(allocations, 1u);
 }
