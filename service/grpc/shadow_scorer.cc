@@ -1,5 +1,8 @@
 #include "service/grpc/shadow_scorer.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -61,6 +64,12 @@ void ShadowScorer::OfferSampled(uint64_t threshold,
 }
 
 void ShadowScorer::Run() {
+  // The shadow thread runs only when a core is otherwise idle (Linux SCHED_IDLE, which needs no
+  // privilege): under load, live calls get the CPU and the queue fills and drops instead of
+  // the shadow work adding to their latency. If the policy cannot be set, it runs as normal.
+  sched_param param{};
+  param.sched_priority = 0;
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
   while (std::optional<std::unique_ptr<Job>> job = queue_.Pop()) {
     if (stopping_.load(std::memory_order_relaxed)) continue;
     Compare(**job);
